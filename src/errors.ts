@@ -1,0 +1,25 @@
+/**
+ * One base for every error a client may see, with a stable code (STYLE.md B3). Codes are public API: never renamed.
+ * Each concern owns its subclasses; the original failure goes in `cause` and never reaches a client.
+ */
+export type GatewayErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONSENT_REQUIRED'
+  | 'REAUTHORIZATION_REQUIRED'
+  | 'QUOTA_EXHAUSTED'
+  | 'BANK_LIMIT_REACHED'
+  | 'BANK_UNAVAILABLE'
+  | 'STORE_UNAVAILABLE'
+  | 'CONFIG_INVALID'
+  | 'INTERNAL_SERVER_ERROR'
+
+export abstract class GatewayError extends Error {
+  abstract readonly code: GatewayErrorCode
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = new.target.name
+  }
+}

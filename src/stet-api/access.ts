@@ -1,0 +1,41 @@
+/**
+ * How a call to the bank is allowed to happen. DESIGN.md invariant 1: the STET client's read methods take a
+ * `PsuContext` (the PSU is present: `PSU-IP-Address` is sent, nothing is counted) or a `Reservation` made in the
+ * quota ledger before the call (nothing else exists). Types only, so that quota and stet share them without
+ * importing each other.
+ */
+
+/** The PSU is at the keyboard: these become the `PSU-*` headers. Built only from a verified token + the socket. */
+export interface PsuContext {
+  readonly kind: 'psu'
+  readonly ipAddress: string
+  readonly ipPort?: number
+  readonly httpMethod?: string
+  readonly date?: string
+  readonly userAgent?: string
+  readonly referer?: string
+  readonly accept?: string
+  readonly acceptCharset?: string
+  readonly acceptEncoding?: string
+  readonly acceptLanguage?: string
+  readonly deviceId?: string
+  readonly geoLocation?: string
+}
+
+/** One unit of the daily unattended budget, durably taken before the request leaves (invariant 3). */
+export interface Reservation {
+  readonly kind: 'reservation'
+  /** `tpp|bank|psu|iban-or-none|method` (invariant 7). */
+  readonly quotaKey: string
+  /** The request provably never left (connection refused, name not resolved): give the unit back (invariant 4). */
+  release(): Promise<void>
+  /** The bank answered 429: the key is spent until its window ends (invariant 4). */
+  markExhausted(): Promise<void>
+  /**
+   * A fresh unit on the same key for the one replay after `401 invalid_token` (invariant 2).
+   * Resolves `undefined` when the ledger refuses: then there is no replay.
+   */
+  reserveReplay(): Promise<Reservation | undefined>
+}
+
+export type BankAccess = PsuContext | Reservation
