@@ -14,6 +14,7 @@ export type GatewayErrorCode =
   | 'BANK_UNAVAILABLE'
   | 'STORE_UNAVAILABLE'
   | 'CONFIG_INVALID'
+  | 'NOT_CACHED'
   | 'INTERNAL_SERVER_ERROR'
 
 export abstract class GatewayError extends Error {

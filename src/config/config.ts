@@ -1,0 +1,210 @@
+/**
+ * Every setting, read once from the environment and validated at start (STYLE.md B4). Only `main.ts` passes
+ * `process.env`; tests pass plain objects. All problems are reported at once, each line naming the setting.
+ */
+import path from 'node:path'
+import { GatewayError } from '../errors.js'
+
+export class ConfigInvalidError extends GatewayError {
+  readonly code = 'CONFIG_INVALID'
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`)
+  }
+}
+
+export type QuotaWindowsSetting = 'both' | 'calendar-day' | 'rolling-24h'
+
+export interface Config {
+  readonly mode: 'embedded-sandbox' | 'external-bank'
+  readonly http: { readonly host: string; readonly port: number; readonly trustedProxies: readonly string[] }
+  readonly dataDir: string
+  readonly sandbox: {
+    /** Personas linked at start (their OAuth flow + consent for everything they own). */
+    readonly linkPersonas: boolean
+    readonly port: number
+    readonly tls: boolean
+    readonly accessTokenTtlSeconds: number
+  }
+  readonly stet: {
+    readonly environment: 'sandbox' | 'live'
+    /** STET_BASE_URL: one bank URL for every bank code; absent = the embedded sandbox (or the registry's hosts when live). */
+    readonly baseUrl: string | undefined
+    readonly clientId: string
+    readonly keyId: string | undefined
+    /** Files; absent in sandbox mode = the development PKI made under DATA_DIR/pki. */
+    readonly credentials:
+      | { readonly kind: 'dev-pki' }
+      | {
+          readonly kind: 'files'
+          readonly qsealcKeyFile: string
+          readonly qwacCertFile: string | undefined
+          readonly qwacKeyFile: string | undefined
+          readonly caFile: string | undefined
+        }
+    readonly defaultBank: string
+    readonly timeouts: { readonly connectMs: number; readonly headersMs: number; readonly bodyMs: number }
+    readonly maxConnectionsPerOrigin: number
+    readonly redirectUri: string
+  }
+  readonly store: { readonly kind: 'embedded' } | { readonly kind: 'redis'; readonly url: string; readonly prefix: string }
+  readonly quota: {
+    /** Default 4: the bank's page, "Limits"; RTS 2018/389 art. 36(5)(b). */
+    readonly dailyLimit: number
+    readonly limitsByBank: Readonly<Record<string, number>>
+    readonly windows: QuotaWindowsSetting
+    /** An empty store at start may be taken as never used (sandbox default); otherwise it counts as lost (DESIGN inv. 6). */
+    readonly trustEmptyStore: boolean
+  }
+  readonly cache: {
+    /** A batch read is never refreshed more often than this, whatever the budget allows. */
+    readonly minBatchMaxAgeMs: number
+    /** How long a cached value is kept at all (stale-if-error horizon). */
+    readonly retentionMs: number
+  }
+  readonly auth: { readonly devTokens: boolean }
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+}
+
+type Env = Readonly<Record<string, string | undefined>>
+
+export function loadConfig(env: Env): Config {
+  const problems: string[] = []
+  const str = (name: string, fallback: string): string => {
+    const v = env[name]
+    return v === undefined || v === '' ? fallback : v
+  }
+  const opt = (name: string): string | undefined => {
+    const v = env[name]
+    return v === undefined || v === '' ? undefined : v
+  }
+  const int = (name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number => {
+    const raw = opt(name)
+    if (raw === undefined) return fallback
+    const n = Number(raw)
+    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) {
+      problems.push(`${name} must be an integer between ${min} and ${max} (got "${raw}")`)
+      return fallback
+    }
+    return n
+  }
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = opt(name)
+    if (raw === undefined) return fallback
+    if (['true', '1', 'yes'].includes(raw)) return true
+    if (['false', '0', 'no'].includes(raw)) return false
+    problems.push(`${name} must be true or false (got "${raw}")`)
+    return fallback
+  }
+  const oneOf = <T extends string>(name: string, values: readonly T[], fallback: T): T => {
+    const raw = opt(name)
+    if (raw === undefined) return fallback
+    if ((values as readonly string[]).includes(raw)) return raw as T
+    problems.push(`${name} must be one of ${values.join(', ')} (got "${raw}")`)
+    return fallback
+  }
+  const url = (name: string, protocols: string[]): string | undefined => {
+    const raw = opt(name)
+    if (raw === undefined) return undefined
+    try {
+      const u = new URL(raw)
+      if (!protocols.includes(u.protocol)) throw new Error('protocol')
+      return raw.replace(/\/+$/, '')
+    } catch {
+      problems.push(`${name} must be a ${protocols.join(' or ')} URL (got "${raw}")`)
+      return undefined
+    }
+  }
+
+  const baseUrl = url('STET_BASE_URL', ['http:', 'https:'])
+  const environment = oneOf('STET_ENVIRONMENT', ['sandbox', 'live'] as const, 'sandbox')
+  const mode = baseUrl === undefined && environment === 'sandbox' ? 'embedded-sandbox' : 'external-bank'
+  const port = int('PORT', 4000, 0, 65535)
+  const dataDir = path.resolve(str('DATA_DIR', './data'))
+
+  const qsealcKeyFile = opt('STET_QSEALC_KEY_FILE')
+  if (environment === 'live' && qsealcKeyFile === undefined) {
+    problems.push('STET_QSEALC_KEY_FILE is required when STET_ENVIRONMENT=live (the QSealC private key, PEM)')
+  }
+  if (environment === 'live' && (opt('STET_QWAC_CERT_FILE') === undefined || opt('STET_QWAC_KEY_FILE') === undefined)) {
+    problems.push('STET_QWAC_CERT_FILE and STET_QWAC_KEY_FILE are required when STET_ENVIRONMENT=live (mutual TLS)')
+  }
+  const clientId = str('STET_CLIENT_ID', 'PSDFR-ACPR-SANDBOX')
+  if (environment === 'live' && opt('STET_CLIENT_ID') === undefined) {
+    problems.push('STET_CLIENT_ID is required when STET_ENVIRONMENT=live (the TPP organisation identifier, PSDXX-YYYYYYYY-ZZZZZZZZ)')
+  }
+
+  const limitsByBank: Record<string, number> = {}
+  for (const part of (opt('QUOTA_LIMITS') ?? '').split(',').filter((p) => p.trim() !== '')) {
+    const m = /^\s*(\d{5})=(\d+)\s*$/.exec(part)
+    if (m?.[1] === undefined || m[2] === undefined || Number(m[2]) < 1) {
+      problems.push(`QUOTA_LIMITS must look like "17515=4,11315=3" (got "${part}")`)
+    } else {
+      limitsByBank[m[1]] = Number(m[2])
+    }
+  }
+  const storeUrl = url('STORE_URL', ['redis:', 'rediss:'])
+  const logLevel = oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info')
+  const devTokens = bool('DEV_TOKENS', environment === 'sandbox')
+  if (devTokens && environment === 'live') problems.push('DEV_TOKENS cannot be enabled when STET_ENVIRONMENT=live')
+
+  const config: Config = {
+    mode,
+    http: {
+      host: str('HOST', '0.0.0.0'),
+      port,
+      trustedProxies: (opt('TRUSTED_PROXIES') ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    },
+    dataDir,
+    sandbox: {
+      linkPersonas: bool('SANDBOX_PERSONAS', mode === 'embedded-sandbox'),
+      port: int('SANDBOX_PORT', 0, 0, 65535),
+      tls: bool('SANDBOX_TLS', false),
+      accessTokenTtlSeconds: int('SANDBOX_ACCESS_TOKEN_TTL_SECONDS', 3600, 1),
+    },
+    stet: {
+      environment,
+      baseUrl,
+      clientId,
+      keyId: opt('STET_KEY_ID'),
+      credentials:
+        qsealcKeyFile === undefined
+          ? { kind: 'dev-pki' }
+          : {
+              kind: 'files',
+              qsealcKeyFile,
+              qwacCertFile: opt('STET_QWAC_CERT_FILE'),
+              qwacKeyFile: opt('STET_QWAC_KEY_FILE'),
+              caFile: opt('STET_CA_FILE'),
+            },
+      defaultBank: str('STET_DEFAULT_BANK', '17515'),
+      timeouts: {
+        connectMs: int('STET_CONNECT_TIMEOUT_MS', 5000, 1),
+        headersMs: int('STET_HEADERS_TIMEOUT_MS', 15000, 1),
+        bodyMs: int('STET_BODY_TIMEOUT_MS', 15000, 1),
+      },
+      maxConnectionsPerOrigin: int('STET_MAX_CONNECTIONS', 32, 1, 1024),
+      redirectUri: str('STET_REDIRECT_URI', `http://localhost:${port}/callback`),
+    },
+    store: storeUrl === undefined ? { kind: 'embedded' } : { kind: 'redis', url: storeUrl, prefix: str('STORE_PREFIX', 'stetgw:') },
+    quota: {
+      dailyLimit: int('QUOTA_DAILY_LIMIT', 4, 1, 4),
+      limitsByBank,
+      windows: oneOf('QUOTA_WINDOWS', ['both', 'calendar-day', 'rolling-24h'] as const, 'both'),
+      trustEmptyStore: bool('QUOTA_TRUST_EMPTY_STORE', environment === 'sandbox'),
+    },
+    cache: {
+      minBatchMaxAgeMs: int('CACHE_MIN_BATCH_MAX_AGE_MS', 5 * 60_000, 0),
+      retentionMs: int('CACHE_RETENTION_MS', 7 * 24 * 3600_000, 60_000),
+    },
+    auth: { devTokens },
+    logLevel,
+  }
+  for (const [bank, limit] of Object.entries(limitsByBank)) {
+    if (limit > 4) problems.push(`QUOTA_LIMITS for ${bank} must be at most 4 (the bank's limit)`)
+  }
+  if (problems.length > 0) throw new ConfigInvalidError(problems)
+  return Object.freeze(config)
+}

@@ -1,0 +1,22 @@
+import 'reflect-metadata'
+import { DirectiveLocation, GraphQLDirective, type GraphQLSchema } from 'graphql'
+import { buildSchema } from 'type-graphql'
+import { AccountResolver } from './account/account.resolver.js'
+import { IdentityResolver } from './identity/identity.resolver.js'
+import { TransactionResolver } from './transaction/transaction.resolver.js'
+
+/** `query Q @cacheOnly { … }`: every bank-backed field is served from the cache; nothing is spent. */
+export const cacheOnlyDirective = new GraphQLDirective({
+  name: 'cacheOnly',
+  description: 'Serve every bank-backed field from the gateway cache only: no bank call, no quota spent.',
+  locations: [DirectiveLocation.QUERY],
+})
+
+export async function buildGatewaySchema(options: { emitSchemaFile?: string } = {}): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: [AccountResolver, TransactionResolver, IdentityResolver],
+    directives: [cacheOnlyDirective],
+    validate: false,
+    ...(options.emitSchemaFile === undefined ? {} : { emitSchemaFile: { path: options.emitSchemaFile, sortedSchema: true } }),
+  })
+}

@@ -1,0 +1,77 @@
+/**
+ * The referee's own count of the bank's daily limit (BANK "Limits", NOTES §9): without `PSU-IP-Address`, at most
+ * `dailyLimit` calls per TPP OID × PSU × IBAN × AIS method × calendar day in Europe/Paris; `/transactions` with or
+ * without dates is one method; `/accounts` and `/end-user-identity` count with no IBAN. Calls with `PSU-IP-Address`
+ * are never limited but counted apart. It is deliberately independent of the gateway's quota ledger (DESIGN.md).
+ */
+import type { AisMethod } from '../stet-api/wire.js'
+
+export interface LimitKey {
+  clientId: string
+  psuId: string
+  /** The IBAN, the unknown resourceId for a 404, or null for /accounts, /end-user-identity and /consents. */
+  iban: string | null
+  method: AisMethod
+}
+
+export interface SandboxStatsKey extends LimitKey {
+  /** Paris calendar day, `YYYY-MM-DD`. */
+  day: string
+  /** Calls without PSU-IP-Address that were answered (not refused). */
+  batch: number
+  /** Calls with PSU-IP-Address. */
+  present: number
+  /** Calls without PSU-IP-Address refused with 429. */
+  refused: number
+}
+
+export interface SandboxStats {
+  keys: SandboxStatsKey[]
+  totals: { batch: number; present: number; refused: number }
+}
+
+export type LimitDecision = 'counted' | 'refused'
+
+export class DailyLimitCounter {
+  readonly #keys = new Map<string, SandboxStatsKey>()
+
+  constructor(private readonly dailyLimit: number) {}
+
+  /**
+   * Records one request that reached the bank as this PSU. `limited` is false for methods the limit does not cover
+   * (PUT /consents). The check comes before the increment: a refused call is recorded as refused, not as a call.
+   */
+  record(key: LimitKey, day: string, isPsuPresent: boolean, limited: boolean): LimitDecision {
+    const id = JSON.stringify([key.clientId, key.psuId, key.iban, key.method, day])
+    let entry = this.#keys.get(id)
+    if (!entry) {
+      entry = { ...key, day, batch: 0, present: 0, refused: 0 }
+      this.#keys.set(id, entry)
+    }
+    if (isPsuPresent) {
+      entry.present++
+      return 'counted'
+    }
+    if (limited && entry.batch >= this.dailyLimit) {
+      entry.refused++
+      return 'refused'
+    }
+    entry.batch++
+    return 'counted'
+  }
+
+  stats(): SandboxStats {
+    const keys = [...this.#keys.values()].map((entry) => ({ ...entry }))
+    const totals = { batch: 0, present: 0, refused: 0 }
+    for (const entry of keys) {
+      totals.batch += entry.batch
+      totals.present += entry.present
+      totals.refused += entry.refused
+    }
+    return { keys, totals }
+  }
+
+  reset(): void {
+    this.#keys.clear()
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * `npm run sandbox`: the sandbox bank as its own process. Being a process entry, it is the one sandbox file that reads
+ * `process.env`: SANDBOX_PORT (4010), DATA_DIR (./data, PKI under DATA_DIR/pki), STET_CLIENT_ID
+ * (PSDFR-ACPR-SANDBOX), SANDBOX_TLS (`true` for HTTPS + mTLS; plain HTTP otherwise).
+ */
+import { join } from 'node:path'
+import { loadOrCreateDevPki, sha256FingerprintHex } from '../pki/dev-pki.js'
+import { startSandboxBank } from './sandbox-bank.js'
+
+async function main(): Promise<void> {
+  const port = Number(process.env.SANDBOX_PORT ?? '4010')
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError('SANDBOX_PORT must be a port number')
+  const dataDir = process.env.DATA_DIR ?? './data'
+  const clientId = process.env.STET_CLIENT_ID ?? 'PSDFR-ACPR-SANDBOX'
+  const useTls = process.env.SANDBOX_TLS === 'true'
+  const pki = await loadOrCreateDevPki(join(dataDir, 'pki'), { clientId })
+  const bank = await startSandboxBank({
+    port,
+    clientId,
+    tppCertificatePem: pki.qsealc.certPem,
+    tls: useTls ? { keyPem: pki.server.keyPem, certPem: pki.server.certPem, caPem: pki.caCertPem } : undefined,
+  })
+  process.stdout.write(
+    `sandbox bank listening on ${bank.url} (client_id ${clientId}, QSealC sha256 ${sha256FingerprintHex(pki.qsealc.certPem)})\n`,
+  )
+  const stop = () => {
+    bank.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    )
+  }
+  process.once('SIGTERM', stop)
+  process.once('SIGINT', stop)
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`sandbox bank failed to start: ${error instanceof Error ? error.message : String(error)}\n`)
+  process.exit(1)
+})

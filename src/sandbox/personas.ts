@@ -1,0 +1,212 @@
+/**
+ * The sandbox's static test data: the bank's personas (bank page "Test with persona", bank-notes.md table) plus the
+ * identity personas and LEA's second account from the page's examples. Balances are static, as the bank says
+ * ("these data included the accounting balance are static"); transactions are generated per day (transaction-ledger.ts).
+ */
+import type { ConsentAccess, Identity } from '../stet-api/wire.js'
+
+/** How many transactions a day an account shows, over how many days back from the sandbox's "today" (Paris). */
+export interface ActivityProfile {
+  minPerDay: number
+  maxPerDay: number
+  daysBack: number
+  /** Pro and corporate accounts carry a bankTransactionCode on their transactions (bank page, Get transactions). */
+  professional: boolean
+}
+
+export interface PersonaAccount {
+  iban: string
+  /** The holder label the bank puts in `name`. */
+  name: string
+  usage: 'PRIV' | 'ORGA'
+  psuStatus: string
+  /** Accounting balance (CLBD), a decimal string as the bank sends it. */
+  balance: string
+  /** Authorised overdraft; the bank's example sends the number 0 (NOTES §6.5). */
+  overdraftAllowed: number
+  /** Absent: the account has no transaction at all (CLAIRE …4026 → 204). */
+  activity?: ActivityProfile
+}
+
+export interface Persona {
+  psuId: string
+  identity: Identity
+  accounts: PersonaAccount[]
+  /** Consent already on file when the sandbox starts or is reset (the identity personas of the bank page). */
+  preseededConsent?: ConsentAccess
+}
+
+/** resourceId = IBAN characters 4 to 25, as in the bank's examples (FR7617515000920400430518020 → 175150009204004305180). */
+export function resourceIdOf(iban: string): string {
+  return iban.slice(4, 25)
+}
+
+const RETAIL_LIGHT: ActivityProfile = { minPerDay: 0, maxPerDay: 1, daysBack: 90, professional: false }
+
+const MARC_IBAN = 'FR7617515000920409999010173'
+const TECHNCO_IBAN = 'FR7617515000920809999310174'
+
+export const PERSONAS: readonly Persona[] = [
+  {
+    psuId: '9999999901',
+    identity: { fullName: 'LEA SANDBOXA', firstName: 'LEA', lastName: 'SANDBOXA', namePrefix: 'MISS' },
+    accounts: [
+      {
+        iban: 'FR7617515000920400430518020',
+        name: 'LEA SANDBOXA',
+        usage: 'PRIV',
+        psuStatus: 'Account Holder',
+        balance: '-150.00',
+        overdraftAllowed: 200,
+        activity: RETAIL_LIGHT,
+      },
+      {
+        iban: 'FR7617515000920400851811524',
+        name: 'LEA SANDBOXA',
+        usage: 'PRIV',
+        psuStatus: 'Account Holder',
+        balance: '1250.00',
+        overdraftAllowed: 0,
+        activity: { minPerDay: 0, maxPerDay: 1, daysBack: 60, professional: false },
+      },
+    ],
+  },
+  {
+    psuId: '9999999902',
+    identity: { fullName: 'CLAIRE RECETTEB', firstName: 'CLAIRE', lastName: 'RECETTEB', namePrefix: 'MADM' },
+    accounts: [
+      {
+        iban: 'FR7617515900000400358074026',
+        name: 'CLAIRE RECETTEB',
+        usage: 'PRIV',
+        psuStatus: 'Account Holder',
+        balance: '0.00',
+        overdraftAllowed: 0,
+      },
+      {
+        iban: 'FR7617515900000800358074006',
+        name: 'CLAIRE RECETTEB',
+        usage: 'ORGA',
+        psuStatus: 'Account Holder',
+        balance: '23766.98',
+        overdraftAllowed: 500,
+        activity: { minPerDay: 0, maxPerDay: 3, daysBack: 90, professional: true },
+      },
+    ],
+  },
+  {
+    psuId: '9999999903',
+    identity: { fullName: 'GEORGES PERSONAC', firstName: 'GEORGES', lastName: 'PERSONAC', namePrefix: 'MIST' },
+    accounts: [
+      {
+        iban: 'FR7617515000920400085945890',
+        name: 'Mr et Mme GEORGES PERSONAC',
+        usage: 'PRIV',
+        psuStatus: 'Account Co-Holder',
+        balance: '10.00',
+        overdraftAllowed: 500,
+        // "more than 200 transactions" (bank page): 3-4 a day over 90 days, so that 62 days still hold > 200.
+        activity: { minPerDay: 3, maxPerDay: 4, daysBack: 90, professional: false },
+      },
+    ],
+  },
+  {
+    psuId: '9999999904',
+    identity: { fullName: 'GILLES TESTUNID', firstName: 'GILLES', lastName: 'TESTUNID', namePrefix: 'MIST' },
+    accounts: [
+      {
+        iban: 'FR7617515000920440878790811',
+        name: 'Mr GILLES TESTUNID',
+        usage: 'PRIV',
+        psuStatus: 'Account Holder',
+        balance: '11880.30',
+        overdraftAllowed: 1000,
+        activity: RETAIL_LIGHT,
+      },
+      {
+        iban: 'FR7617515000920402428687756',
+        name: 'Mr OU Mme GILLES TESTUNID',
+        usage: 'PRIV',
+        psuStatus: 'Account Co-Holder',
+        balance: '0.00',
+        overdraftAllowed: 0,
+        activity: { minPerDay: 0, maxPerDay: 1, daysBack: 30, professional: false },
+      },
+      // The persona page gives GILLES "3 payment accounts (Mr, Mr OR Mrs, Mr AND Mrs)"; its table files the third
+      // under 9999999905, which we read as the joint account being reachable from both holder ids.
+      {
+        iban: 'FR7617515000920402428748381',
+        name: 'Mr ET Mme GILLES TESTUNID',
+        usage: 'PRIV',
+        psuStatus: 'Account Co-Holder',
+        balance: '5879.22',
+        overdraftAllowed: 300,
+        activity: RETAIL_LIGHT,
+      },
+    ],
+  },
+  {
+    // The persona table's id for GILLES's joint "Mr ET Mme" account, also listed under 9999999904 above.
+    psuId: '9999999905',
+    identity: { fullName: 'GILLES TESTUNID', firstName: 'GILLES', lastName: 'TESTUNID', namePrefix: 'MIST' },
+    accounts: [
+      {
+        iban: 'FR7617515000920402428748381',
+        name: 'Mr ET Mme GILLES TESTUNID',
+        usage: 'PRIV',
+        psuStatus: 'Account Co-Holder',
+        balance: '5879.22',
+        overdraftAllowed: 300,
+        activity: RETAIL_LIGHT,
+      },
+    ],
+  },
+  {
+    // Identity persona "Marc – D0999990I0": consent on file with psuIdentity true (bank page, Get PSU's identity).
+    psuId: 'D0999990I0',
+    identity: { fullName: 'MARC DURANDIN', firstName: 'MARC', lastName: 'DURANDIN', namePrefix: 'MIST' },
+    accounts: [
+      {
+        iban: MARC_IBAN,
+        name: 'MARC DURANDIN',
+        usage: 'PRIV',
+        psuStatus: 'Account Holder',
+        balance: '842.17',
+        overdraftAllowed: 0,
+        activity: RETAIL_LIGHT,
+      },
+    ],
+    preseededConsent: {
+      balances: [{ iban: MARC_IBAN }],
+      transactions: [{ iban: MARC_IBAN }],
+      psuIdentity: true,
+      trustedBeneficiaries: false,
+    },
+  },
+  {
+    // Identity persona "Tech'n Co – D0999993I0": accounts consented, identity not (→ 403).
+    psuId: 'D0999993I0',
+    identity: { fullName: "TECH'N CO" },
+    accounts: [
+      {
+        iban: TECHNCO_IBAN,
+        name: "TECH'N CO",
+        usage: 'ORGA',
+        psuStatus: 'Account Holder',
+        balance: '15230.45',
+        overdraftAllowed: 5000,
+        activity: { minPerDay: 0, maxPerDay: 2, daysBack: 90, professional: true },
+      },
+    ],
+    preseededConsent: {
+      balances: [{ iban: TECHNCO_IBAN }],
+      transactions: [{ iban: TECHNCO_IBAN }],
+      psuIdentity: false,
+      trustedBeneficiaries: false,
+    },
+  },
+]
+
+export function findPersona(psuId: string): Persona | undefined {
+  return PERSONAS.find((persona) => persona.psuId === psuId)
+}

@@ -1,0 +1,174 @@
+/**
+ * The repository's own STET 1.6.2 AIS sandbox bank, behaving like Caisse d'Epargne / BPCE's (bank-notes.md, NOTES.md),
+ * including what hurts: the 4-a-day limit, the mixed consent model, string amounts, signatures checked, mTLS.
+ * It is the referee of the gateway's quota in every later test, so it imports nothing of the gateway: only the wire
+ * types, the dev PKI, the clock and npm packages (DESIGN.md "Who imports whom").
+ */
+import { createServer as createHttpServer } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
+import type { AddressInfo } from 'node:net'
+import type { Clock } from '../clock.js'
+import { systemClock } from '../clock.js'
+import { OAUTH_AUTHORIZE_PATH, OAUTH_REVOKE_PATH, OAUTH_TOKEN_PATH, STET_BASE_PATH } from '../stet-api/wire.js'
+import { handleAisRequest } from './ais-pipeline.js'
+import type { BankResponse } from './bank-http.js'
+import { BankHttpError, errorResponse, headerValue, PLAIN_JSON, readBody, send } from './bank-http.js'
+import { ConsentStore } from './consent-store.js'
+import type { SandboxStats } from './daily-limit-counter.js'
+import { DailyLimitCounter } from './daily-limit-counter.js'
+import type { OAuthAnswer } from './oauth-authority.js'
+import { OAuthAuthority } from './oauth-authority.js'
+import type { SignatureMode } from './signature-verifier.js'
+import { createSignatureVerifier } from './signature-verifier.js'
+
+export type { SandboxStats, SandboxStatsKey } from './daily-limit-counter.js'
+
+export interface SandboxOptions {
+  /** Default 0 (ephemeral). */
+  port?: number
+  /** Default 127.0.0.1. */
+  host?: string
+  /** When given: HTTPS with mTLS; the client must present a certificate signed by `caPem` (the QWAC). */
+  tls?: { keyPem: string; certPem: string; caPem: string }
+  /** The TPP's QSealC: its public key verifies every `Signature`. */
+  tppCertificatePem: string
+  /** The TPP's OID, e.g. `PSDFR-ACPR-SANDBOX`; /authorize and /token require it. */
+  clientId: string
+  /** Default 3600, the bank's sandbox value (BANK Sandbox). */
+  accessTokenTtlSeconds?: number
+  /** Default 4 (BANK Limits). */
+  dailyLimit?: number
+  /** Default strict; lenient = well-formed only (Yolt-style, NOTES §2.3). */
+  signatureMode?: SignatureMode
+  /** Default systemClock. */
+  clock?: Clock
+}
+
+export interface SandboxBank {
+  /** e.g. `http://127.0.0.1:41234` (`https` with tls). */
+  readonly url: string
+  readonly port: number
+  /** The same data as `GET /sandbox/stats`. */
+  stats(): SandboxStats
+  /** Lets tests move time (midnight in Paris, token expiry). */
+  setClock(clock: Clock): void
+  close(): Promise<void>
+}
+
+function positiveInteger(value: number | undefined, fallback: number, name: string): number {
+  const chosen = value ?? fallback
+  if (!Number.isInteger(chosen) || chosen <= 0) throw new TypeError(`${name} must be a positive integer, got ${value}`)
+  return chosen
+}
+
+function oauthResponse(answer: OAuthAnswer): BankResponse {
+  if (answer.status === 302) return { status: 302, headers: { Location: answer.location } }
+  if (answer.body === undefined) return { status: 200 }
+  return { status: answer.status, body: answer.body, contentType: PLAIN_JSON, headers: { 'Cache-Control': 'no-store' } }
+}
+
+export async function startSandboxBank(options: SandboxOptions): Promise<SandboxBank> {
+  const dailyLimit = positiveInteger(options.dailyLimit, 4, 'dailyLimit')
+  const accessTokenTtlSeconds = positiveInteger(options.accessTokenTtlSeconds, 3600, 'accessTokenTtlSeconds')
+  let clock: Clock = options.clock ?? systemClock
+  const now = () => clock()
+  const oauth = new OAuthAuthority({ clientId: options.clientId, accessTokenTtlSeconds, now })
+  const consents = new ConsentStore()
+  const counter = new DailyLimitCounter(dailyLimit)
+  const verifySignature = createSignatureVerifier({
+    certificatePem: options.tppCertificatePem,
+    clientId: options.clientId,
+    mode: options.signatureMode ?? 'strict',
+  })
+  const deps = { oauth, consents, counter, verifySignature, now }
+
+  async function route(req: IncomingMessage, url: URL): Promise<BankResponse> {
+    const body = await readBody(req)
+    const method = req.method ?? 'GET'
+    const path = url.pathname
+    const only = (allowed: string) => {
+      if (method !== allowed) throw new BankHttpError(405, `Method ${method} not allowed`, { Allow: allowed })
+    }
+    if (path === OAUTH_AUTHORIZE_PATH) {
+      only('GET')
+      return oauthResponse(oauth.authorize(url.searchParams))
+    }
+    if (path === OAUTH_TOKEN_PATH) {
+      only('POST')
+      return oauthResponse(oauth.token(new URLSearchParams(body.toString('utf8'))))
+    }
+    if (path === OAUTH_REVOKE_PATH) {
+      only('POST')
+      return oauthResponse(oauth.revoke(new URLSearchParams(body.toString('utf8'))))
+    }
+    if (path === '/sandbox/stats') {
+      only('GET')
+      return { status: 200, body: counter.stats(), contentType: PLAIN_JSON }
+    }
+    if (path === '/sandbox/reset') {
+      only('POST')
+      counter.reset()
+      consents.reset()
+      return { status: 204 }
+    }
+    if (path.startsWith(`${STET_BASE_PATH}/`)) {
+      return handleAisRequest(deps, req, url, path.slice(STET_BASE_PATH.length), body)
+    }
+    throw new BankHttpError(404, 'Resource not found')
+  }
+
+  async function listener(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = headerValue(req, 'x-request-id')
+    const url = new URL(req.url ?? '/', 'http://sandbox.invalid')
+    let response: BankResponse
+    try {
+      response = await route(req, url)
+    } catch (error) {
+      const bankError = error instanceof BankHttpError ? error : new BankHttpError(500, 'Internal server error')
+      response = errorResponse(bankError, url.pathname, now())
+    }
+    send(res, response, requestId)
+  }
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    listener(req, res).catch(() => res.destroy())
+  }
+  const server: Server = options.tls
+    ? createHttpsServer(
+        {
+          key: options.tls.keyPem,
+          cert: options.tls.certPem,
+          ca: options.tls.caPem,
+          requestCert: true,
+          rejectUnauthorized: true,
+        },
+        onRequest,
+      )
+    : createHttpServer(onRequest)
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const address = server.address() as AddressInfo
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  const url = `${options.tls ? 'https' : 'http'}://${host}:${address.port}`
+
+  return {
+    url,
+    port: address.port,
+    stats: () => counter.stats(),
+    setClock(next: Clock) {
+      clock = next
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()))
+        server.closeAllConnections()
+      }),
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * Per-account and per-PSU data: balances, transactions, details, overdrafts, identity. Each read names its quota
+ * key (tpp | bank | psu | iban | method) and goes through the bank reader. A read the consent in force does not
+ * grant fails with CONSENT_REQUIRED before any bank call.
+ */
+import type { Caller } from '../auth/caller.js'
+import type { Clock } from '../clock.js'
+import type { StetClient } from '../stet/stet-client.js'
+import type { BankReader, Fresh, OperationBudget } from './bank-reader.js'
+import { ConsentRequiredError } from './read-errors.js'
+import type { AccountRecord, BalanceRecord, IdentityRecord, OverdraftRecord, TransactionRecord } from './records.js'
+import { toBalance, toIdentity, toOverdraft, toTransaction } from './stet-mapping.js'
+import { toStetDateParam, transactionWindowStart } from './transaction-window.js'
+
+export interface AccountDataServiceDeps {
+  readonly reader: BankReader
+  readonly stet: StetClient
+  readonly clock: Clock
+}
+
+type Grant = keyof AccountRecord['grants']
+
+export class AccountDataService {
+  readonly #deps: AccountDataServiceDeps
+
+  constructor(deps: AccountDataServiceDeps) {
+    this.#deps = deps
+  }
+
+  balances(caller: Caller, account: AccountRecord, op: OperationBudget): Promise<Fresh<BalanceRecord[]>> {
+    const resourceId = granted(account, 'balances')
+    return this.#deps.reader.read(caller, { bank: account.bank, iban: account.iban, method: 'balances' }, op, async (access) => {
+      const body = await this.#deps.stet.getBalances(ref(caller, account), resourceId, access)
+      return body.balances.map(toBalance)
+    })
+  }
+
+  /** The account's whole readable window in one call; callers filter and page it (transaction-window.ts). */
+  transactions(caller: Caller, account: AccountRecord, op: OperationBudget): Promise<Fresh<TransactionRecord[]>> {
+    const resourceId = granted(account, 'transactions')
+    return this.#deps.reader.read(
+      caller,
+      { bank: account.bank, iban: account.iban, method: 'transactions' },
+      op,
+      async (access) => {
+        const dateFrom = toStetDateParam(transactionWindowStart(this.#deps.clock()))
+        const txs = await this.#deps.stet.getTransactions(ref(caller, account), resourceId, { dateFrom }, access)
+        return txs.map(toTransaction)
+      },
+    )
+  }
+
+  details(caller: Caller, account: AccountRecord, transactionId: string, op: OperationBudget): Promise<Fresh<unknown>> {
+    const resourceId = granted(account, 'transactions')
+    return this.#deps.reader.read(
+      caller,
+      { bank: account.bank, iban: account.iban, method: 'details', detail: transactionId },
+      op,
+      async (access) => {
+        const body = await this.#deps.stet.getTransactionDetails(ref(caller, account), resourceId, transactionId, access)
+        return body.transactionDetails ?? body.details ?? null
+      },
+    )
+  }
+
+  overdraft(caller: Caller, account: AccountRecord, op: OperationBudget): Promise<Fresh<OverdraftRecord>> {
+    const resourceId = granted(account, 'overdrafts')
+    return this.#deps.reader.read(caller, { bank: account.bank, iban: account.iban, method: 'overdrafts' }, op, async (access) =>
+      toOverdraft(await this.#deps.stet.getOverdrafts(ref(caller, account), resourceId, access)),
+    )
+  }
+
+  identity(caller: Caller, bank: string, op: OperationBudget): Promise<Fresh<IdentityRecord>> {
+    return this.#deps.reader.read(caller, { bank, method: 'identity' }, op, async (access) =>
+      toIdentity(await this.#deps.stet.getIdentity({ bank, psuId: caller.psuId }, access)),
+    )
+  }
+}
+
+function ref(caller: Caller, account: AccountRecord): { bank: string; psuId: string } {
+  return { bank: account.bank, psuId: caller.psuId }
+}
+
+function granted(account: AccountRecord, grant: Grant): string {
+  if (account.resourceId === undefined || !account.grants[grant]) throw new ConsentRequiredError(grant)
+  return account.resourceId
+}

@@ -1,0 +1,281 @@
+/**
+ * The one place where cache, freshness policy, quota ledger and STET client meet (DESIGN step 4). Every
+ * bank-backed read of every service goes through `read`:
+ *  - a present PSU always reads the bank (no reservation, `PSU-IP-Address` sent) and refreshes the cache, so later
+ *    batch reads are fresh for free;
+ *  - a batch read is served from the cache while the freshness policy allows; otherwise it takes a cross-replica
+ *    lease, reserves one unit in the ledger BEFORE the call, and calls the bank with that reservation;
+ *  - when the quota is spent, the bank fails or the store cannot be reached, the last good value is served flagged
+ *    stale, else the error surfaces (QUOTA_EXHAUSTED carries the next allowed time);
+ *  - a store that cannot be reached refuses unattended calls (fail closed): the ledger throws, no bank call is made.
+ */
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { Caller } from '../auth/caller.js'
+import type { CacheEntry, FreshnessCache } from '../cache/freshness-cache.js'
+import type { FreshnessPolicy } from '../cache/freshness-policy.js'
+import type { DistributedLock } from '../cache/single-flight.js'
+import { SingleFlight } from '../cache/single-flight.js'
+import type { Clock } from '../clock.js'
+import { GatewayError } from '../errors.js'
+import type { QuotaKeyParts, QuotaLedger, QuotaStatus } from '../quota/quota-ledger.js'
+import { formatQuotaKey } from '../quota/quota-ledger.js'
+import type { BankAccess, Reservation } from '../stet-api/access.js'
+import type { AisMethod } from '../stet-api/wire.js'
+import { NotCachedError, QuotaExhaustedError } from './read-errors.js'
+
+export interface Freshness {
+  /** Epoch ms when the bank produced the value. */
+  readonly fetchedAt: number
+  readonly source: 'BANK' | 'CACHE'
+  /** Whether the PSU was present when the value was fetched. */
+  readonly psuPresent: boolean
+  /** Served because the bank failed, the quota is spent or the store is down: may be out of date. */
+  readonly stale: boolean
+}
+
+export interface Fresh<T> {
+  readonly value: T
+  readonly freshness: Freshness
+}
+
+export interface ReadTarget {
+  readonly bank: string
+  readonly iban?: string
+  readonly method: AisMethod
+  /** Distinguishes cache entries that share one quota key (a transaction's details). */
+  readonly detail?: string
+}
+
+/** What one GraphQL operation carries into every read. */
+export interface OperationBudget {
+  /** Set from the operation's `@cacheOnly` directive: serve what is cached, spend nothing. */
+  cacheOnly: boolean
+  /** Counts the unattended bank calls this operation spent (returned in the response's `extensions`). */
+  spent: number
+}
+
+export interface BankReaderDeps {
+  readonly tpp: string
+  readonly cache: FreshnessCache
+  readonly ledger: QuotaLedger
+  readonly policy: FreshnessPolicy
+  readonly lock: DistributedLock
+  readonly clock: Clock
+  /** Longer than a bank call can last (connect + headers + body timeouts), so a lease never expires mid-call. */
+  readonly lockTtlMs: number
+  readonly onStoreError?: (error: unknown) => void
+}
+
+/** Errors after which the last good value may still be served (the data itself is not in question). */
+const STALE_SERVABLE = new Set(['BANK_UNAVAILABLE', 'BANK_LIMIT_REACHED', 'QUOTA_EXHAUSTED', 'STORE_UNAVAILABLE'])
+
+export class BankReader {
+  readonly #deps: BankReaderDeps
+  readonly #flights = new SingleFlight()
+
+  constructor(deps: BankReaderDeps) {
+    this.#deps = deps
+  }
+
+  quotaParts(caller: Caller, target: ReadTarget): QuotaKeyParts {
+    return {
+      tpp: this.#deps.tpp,
+      bank: target.bank,
+      psu: caller.psuId,
+      ...(target.iban === undefined ? {} : { iban: target.iban }),
+      method: target.method,
+    }
+  }
+
+  cacheKey(caller: Caller, target: ReadTarget): string {
+    const key = formatQuotaKey(this.quotaParts(caller, target))
+    return target.detail === undefined ? key : `${key}|${target.detail}`
+  }
+
+  now(): number {
+    return this.#deps.clock()
+  }
+
+  /** The ledger's view of one key (used, remaining, windows): the `quota` fields of the API. */
+  quotaStatus(caller: Caller, target: ReadTarget): Promise<QuotaStatus> {
+    return this.#deps.ledger.status(this.quotaParts(caller, target))
+  }
+
+  async invalidate(keys: readonly string[]): Promise<void> {
+    await this.#deps.cache.delete(keys)
+  }
+
+  async read<T>(
+    caller: Caller,
+    target: ReadTarget,
+    op: OperationBudget,
+    fetch: (access: BankAccess) => Promise<T>,
+  ): Promise<Fresh<T>> {
+    const key = this.cacheKey(caller, target)
+    if (op.cacheOnly) return this.#cacheOnly<T>(key)
+    const presence = caller.presence
+    if (presence !== undefined) {
+      return this.#flights.run(`psu:${key}`, () => this.#readPresent(key, () => fetch(presence)))
+    }
+    // Concurrent identical batch reads in this process share one decision and at most one bank call; only the
+    // operation that started the flight is charged for it.
+    return this.#flights.run(`batch:${key}`, () => this.#readBatch(caller, target, key, op, fetch))
+  }
+
+  /**
+   * A bank call that is not a cached read (`PUT /consents`): with the PSU present it goes as it is, otherwise it
+   * holds its own reservation like any request that leaves without `PSU-IP-Address` (DESIGN inv. 2).
+   */
+  async send<T>(caller: Caller, target: ReadTarget, op: OperationBudget, call: (access: BankAccess) => Promise<T>): Promise<T> {
+    if (caller.presence !== undefined) return call(caller.presence)
+    const outcome = await this.#deps.ledger.reserve(this.quotaParts(caller, target))
+    if (outcome.kind === 'refused') throw new QuotaExhaustedError(outcome.nextAllowedAt)
+    return call(countedReservation(outcome.reservation, op))
+  }
+
+  async #cacheOnly<T>(key: string): Promise<Fresh<T>> {
+    const cached = await this.#deps.cache.get<T>(key)
+    if (cached === undefined) throw new NotCachedError()
+    return fromCache(cached, false)
+  }
+
+  async #readPresent<T>(key: string, call: () => Promise<T>): Promise<Fresh<T>> {
+    let value: T
+    try {
+      value = await call()
+    } catch (error) {
+      // Stale-if-error for a present PSU too; a store error here must not hide the bank's failure.
+      const cached = await this.#deps.cache.get<T>(key).catch(() => undefined)
+      if (cached !== undefined && isStaleServable(error)) return fromCache(cached, true)
+      throw error
+    }
+    const entry: CacheEntry<T> = { value, fetchedAt: this.#deps.clock(), psuPresent: true }
+    // The PSU's answer stands even if the store is down; only later batch reads lose the refresh.
+    await this.#deps.cache.set(key, entry).catch((error: unknown) => this.#deps.onStoreError?.(error))
+    return { value, freshness: { fetchedAt: entry.fetchedAt, source: 'BANK', psuPresent: true, stale: false } }
+  }
+
+  async #readBatch<T>(
+    caller: Caller,
+    target: ReadTarget,
+    key: string,
+    op: OperationBudget,
+    fetch: (access: BankAccess) => Promise<T>,
+  ): Promise<Fresh<T>> {
+    const parts = this.quotaParts(caller, target)
+    const waitUntil = Date.now() + this.#deps.lockTtlMs
+    for (;;) {
+      const cached = await this.#deps.cache.get<T>(key)
+      let status: QuotaStatus
+      try {
+        status = await this.#deps.ledger.status(parts)
+      } catch (error) {
+        if (cached !== undefined) return fromCache(cached, true)
+        throw error
+      }
+      const now = this.#deps.clock()
+      if (cached !== undefined && this.#deps.policy.isFresh(cached.fetchedAt, budgetOf(status), now)) {
+        return fromCache(cached, false)
+      }
+      if (cached !== undefined && status.remaining <= 0) return fromCache(cached, true)
+
+      const release = await this.#deps.lock.acquire(key, this.#deps.lockTtlMs)
+      if (release === undefined) {
+        // Another replica is calling the bank for this key: wait for its value rather than spend a second call.
+        if (Date.now() > waitUntil) {
+          if (cached !== undefined) return fromCache(cached, true)
+          throw new LeaseTimeoutError()
+        }
+        await sleep(25)
+        continue
+      }
+      try {
+        const latest = await this.#deps.cache.get<T>(key)
+        if (latest !== undefined && (cached === undefined || latest.fetchedAt > cached.fetchedAt)) {
+          return fromCache(latest, false)
+        }
+        return await this.#callWithReservation(parts, key, latest, op, fetch)
+      } finally {
+        await release().catch((error: unknown) => this.#deps.onStoreError?.(error))
+      }
+    }
+  }
+
+  async #callWithReservation<T>(
+    parts: QuotaKeyParts,
+    key: string,
+    cached: CacheEntry<T> | undefined,
+    op: OperationBudget,
+    fetch: (access: BankAccess) => Promise<T>,
+  ): Promise<Fresh<T>> {
+    let outcome
+    try {
+      outcome = await this.#deps.ledger.reserve(parts)
+    } catch (error) {
+      if (cached !== undefined) return fromCache(cached, true)
+      throw error
+    }
+    if (outcome.kind === 'refused') {
+      if (cached !== undefined) return fromCache(cached, true)
+      throw new QuotaExhaustedError(outcome.nextAllowedAt)
+    }
+    let value: T
+    try {
+      value = await fetch(countedReservation(outcome.reservation, op))
+    } catch (error) {
+      if (cached !== undefined && isStaleServable(error)) return fromCache(cached, true)
+      throw error
+    }
+    const entry: CacheEntry<T> = { value, fetchedAt: this.#deps.clock(), psuPresent: false }
+    await this.#deps.cache.set(key, entry).catch((error: unknown) => this.#deps.onStoreError?.(error))
+    return { value, freshness: { fetchedAt: entry.fetchedAt, source: 'BANK', psuPresent: false, stale: false } }
+  }
+}
+
+export class LeaseTimeoutError extends GatewayError {
+  readonly code = 'BANK_UNAVAILABLE'
+  constructor() {
+    super('another gateway replica is reading this data from the bank and did not finish in time')
+  }
+}
+
+function fromCache<T>(entry: CacheEntry<T>, stale: boolean): Fresh<T> {
+  return {
+    value: entry.value,
+    freshness: { fetchedAt: entry.fetchedAt, source: 'CACHE', psuPresent: entry.psuPresent, stale },
+  }
+}
+
+function isStaleServable(error: unknown): boolean {
+  return error instanceof GatewayError && STALE_SERVABLE.has(error.code)
+}
+
+/**
+ * The budget the policy spreads: the calendar window refills at Paris midnight; a rolling-only window frees its
+ * oldest call 24 h after it was made.
+ */
+function budgetOf(status: QuotaStatus): { remaining: number; windowEndsAt: number } {
+  const windowEndsAt =
+    status.windows === 'rolling-24h'
+      ? (status.rolling24h.nextFreeAt ?? status.calendarDay.resetsAt)
+      : status.calendarDay.resetsAt
+  return { remaining: status.remaining, windowEndsAt }
+}
+
+/** Charges the operation for the call and for the replay's unit, and refunds a unit handed back. */
+function countedReservation(reservation: Reservation, op: OperationBudget): Reservation {
+  op.spent += 1
+  return {
+    kind: 'reservation',
+    quotaKey: reservation.quotaKey,
+    release: async () => {
+      await reservation.release()
+      op.spent -= 1
+    },
+    markExhausted: () => reservation.markExhausted(),
+    reserveReplay: async () => {
+      const next = await reservation.reserveReplay()
+      return next === undefined ? undefined : countedReservation(next, op)
+    },
+  }
+}

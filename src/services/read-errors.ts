@@ -1,0 +1,46 @@
+import { GatewayError } from '../errors.js'
+
+/** No unattended call is left and nothing is cached: the caller learns when the next call will be allowed. */
+export class QuotaExhaustedError extends GatewayError {
+  readonly code = 'QUOTA_EXHAUSTED'
+  constructor(readonly nextAllowedAt: number | null) {
+    super(
+      nextAllowedAt === null
+        ? 'no unattended bank call is left for this data and nothing is cached'
+        : `no unattended bank call is left for this data and nothing is cached; next call allowed at ${new Date(nextAllowedAt).toISOString()}`,
+    )
+  }
+}
+
+/** A cache-only read found nothing: nothing was spent. */
+export class NotCachedError extends GatewayError {
+  readonly code = 'NOT_CACHED'
+  constructor() {
+    super('this data is not in the cache and the operation asked for cache-only reads')
+  }
+}
+
+export class AccountNotFoundError extends GatewayError {
+  readonly code = 'NOT_FOUND'
+  constructor() {
+    super('no such account for this PSU')
+  }
+}
+
+export class ConsentRequiredError extends GatewayError {
+  readonly code = 'CONSENT_REQUIRED'
+  constructor(what: string) {
+    super(`the PSU has not consented to ${what} for this account`)
+  }
+}
+
+export class BadInputError extends GatewayError {
+  readonly code = 'BAD_USER_INPUT'
+}
+
+export class BankNotLinkedError extends GatewayError {
+  readonly code = 'REAUTHORIZATION_REQUIRED'
+  constructor(bank: string) {
+    super(`this PSU has no connection to bank ${bank}: link it first`)
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * One transactions call per account per operation (DESIGN "Making four calls a day count"): the gateway asks the
+ * bank for the whole window it may read, then filters and pages itself. The bank refuses a `dateFrom` older than
+ * 62 days (bank page, Limits + acceptance tests): the window starts at Paris midnight 61 days ago, so clock skew
+ * between us and the bank can never make it "older than 62 days".
+ */
+import { DateTime } from 'luxon'
+import { BadInputError } from './read-errors.js'
+import type { TransactionRecord } from './records.js'
+
+const PARIS = 'Europe/Paris'
+export const TRANSACTION_DEPTH_DAYS = 61
+export const MAX_PAGE_SIZE = 500
+
+export function transactionWindowStart(now: number): DateTime {
+  return DateTime.fromMillis(now, { zone: PARIS }).startOf('day').minus({ days: TRANSACTION_DEPTH_DAYS })
+}
+
+/** The bank's format with milliseconds and an explicit offset (bank page, Get transactions). */
+export function toStetDateParam(dt: DateTime): string {
+  return dt.toFormat("yyyy-MM-dd'T'HH:mm:ss.SSSZZ")
+}
+
+export interface TransactionPageArgs {
+  /** Paris calendar date, included. */
+  readonly from?: string
+  /** Paris calendar date, excluded (as STET's dateTo). */
+  readonly to?: string
+  readonly first?: number
+  readonly after?: string
+}
+
+export interface TransactionPage {
+  readonly nodes: readonly TransactionRecord[]
+  readonly cursors: readonly string[]
+  readonly totalCount: number
+  readonly hasNextPage: boolean
+  readonly hasPreviousPage: boolean
+}
+
+export function parseParisDate(name: string, value: string): DateTime {
+  const dt = /^\d{4}-\d{2}-\d{2}$/.test(value) ? DateTime.fromISO(value, { zone: PARIS }) : undefined
+  if (dt === undefined || !dt.isValid) throw new BadInputError(`${name} must be a date YYYY-MM-DD (got "${value}")`)
+  return dt
+}
+
+/** Checks the arguments before any bank call, so bad input never costs a call. */
+export function validatePageArgs(args: TransactionPageArgs, now: number): void {
+  const start = transactionWindowStart(now)
+  const from = args.from === undefined ? undefined : parseParisDate('from', args.from)
+  const to = args.to === undefined ? undefined : parseParisDate('to', args.to)
+  if (from !== undefined && from < start) {
+    throw new BadInputError(
+      `from must not be before ${start.toISODate() ?? ''}: the bank keeps ${TRANSACTION_DEPTH_DAYS} days of history`,
+    )
+  }
+  if (from !== undefined && to !== undefined && to <= from) throw new BadInputError('to must be after from')
+  if (args.first !== undefined && (!Number.isInteger(args.first) || args.first < 1 || args.first > MAX_PAGE_SIZE)) {
+    throw new BadInputError(`first must be between 1 and ${MAX_PAGE_SIZE}`)
+  }
+  if (args.after !== undefined && decodeCursor(args.after) === undefined) throw new BadInputError('after is not a valid cursor')
+}
+
+export function encodeCursor(tx: TransactionRecord): string {
+  return Buffer.from(`tx:${tx.id}`, 'utf8').toString('base64url')
+}
+
+function decodeCursor(cursor: string): string | undefined {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8')
+  return text.startsWith('tx:') && text.length > 3 ? text.slice(3) : undefined
+}
+
+/** Newest first, as the bank lists them; ties keep the bank's order. */
+export function pageTransactions(all: readonly TransactionRecord[], args: TransactionPageArgs): TransactionPage {
+  const fromMs = args.from === undefined ? undefined : parseParisDate('from', args.from).toMillis()
+  const toMs = args.to === undefined ? undefined : parseParisDate('to', args.to).toMillis()
+  const filtered = all
+    .filter((tx) => (fromMs === undefined || tx.sortTime >= fromMs) && (toMs === undefined || tx.sortTime < toMs))
+    .map((tx, index) => ({ tx, index }))
+    .sort((a, b) => b.tx.sortTime - a.tx.sortTime || a.index - b.index)
+    .map(({ tx }) => tx)
+  let start = 0
+  if (args.after !== undefined) {
+    const id = decodeCursor(args.after)
+    const at = filtered.findIndex((tx) => tx.id === id)
+    if (at < 0) throw new BadInputError('after does not point at a transaction of this selection')
+    start = at + 1
+  }
+  const size = args.first ?? MAX_PAGE_SIZE
+  const nodes = filtered.slice(start, start + size)
+  return {
+    nodes,
+    cursors: nodes.map(encodeCursor),
+    totalCount: filtered.length,
+    hasNextPage: start + size < filtered.length,
+    hasPreviousPage: start > 0,
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * What the bank answered, and what it means: the 2xx body checked against its schema, every other status turned into a
+ * typed error (NOTES §5; bank page acceptance tests). Nothing here copies the bank's text into an error (invariant 10):
+ * a failed check's cause lists only property paths and zod issue codes, never a value.
+ */
+import type { z } from 'zod'
+import type { StetOperation } from './stet-errors.js'
+import {
+  BankBadRequestError,
+  BankLimitReachedError,
+  BankNotFoundError,
+  BankUnavailableError,
+  ConsentMissingError,
+  UnexpectedBankResponseError,
+  WrongMethodError,
+} from './stet-errors.js'
+import { errorBodySchema } from './stet-schemas.js'
+
+/** One answer, read whole (undici needs every body consumed). */
+export interface BankAnswer {
+  status: number
+  text: string
+  wwwAuthenticate: string | undefined
+}
+
+export function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) }
+  } catch {
+    return { ok: false }
+  }
+}
+
+/**
+ * RFC 6750 §3.1 `WWW-Authenticate: Bearer error="invalid_token"`, or a body naming it: the bank does not say which it
+ * uses (NOTES §4, §11 q6), so either counts.
+ */
+export function isInvalidTokenAnswer(answer: BankAnswer): boolean {
+  return /invalid_token/i.test(answer.wwwAuthenticate ?? '') || /invalid_token/i.test(answer.text)
+}
+
+/** The ErrorModel `message` (NOTES §5), for the one case that changes meaning by it: `404 NAAC` on /accounts. */
+export function errorMessageOf(answer: BankAnswer): string | undefined {
+  const json = parseJson(answer.text)
+  if (!json.ok) return undefined
+  const parsed = errorBodySchema.safeParse(json.value)
+  return parsed.success && typeof parsed.data.message === 'string' ? parsed.data.message : undefined
+}
+
+/** Parses and shape-checks a 2xx body. */
+export function checkBody<S extends z.ZodType>(operation: StetOperation, answer: BankAnswer, schema: S): z.output<S> {
+  const json = parseJson(answer.text)
+  if (!json.ok)
+    throw new UnexpectedBankResponseError(operation, answer.status, { cause: new Error('the body is not JSON') })
+  const parsed = schema.safeParse(json.value)
+  if (parsed.success) return parsed.data
+  const summary = parsed.error.issues
+    .map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.code}`)
+    .join('; ')
+  throw new UnexpectedBankResponseError(operation, answer.status, {
+    cause: new Error(`shape check failed: ${summary}`),
+  })
+}
+
+/**
+ * A non-2xx status the caller did not handle itself. 401 is handled before (refresh and replay); 429's reservation is
+ * marked by the caller. 408 and 5xx keep the reservation spent (the request reached the bank: invariant 4).
+ */
+export function toBankError(operation: StetOperation, status: number): Error {
+  switch (status) {
+    case 400:
+      return new BankBadRequestError(operation)
+    case 403:
+      return new ConsentMissingError(operation)
+    case 404:
+      return new BankNotFoundError(operation)
+    case 405:
+      return new WrongMethodError(operation)
+    case 429:
+      return new BankLimitReachedError(operation)
+    default:
+      if (status >= 500 || status === 408) return new BankUnavailableError(operation, false, status)
+      return new UnexpectedBankResponseError(operation, status)
+  }
+}

@@ -1,0 +1,351 @@
+/**
+ * The STET 1.6.2 AIS client (DESIGN.md step 5). Every read takes a `BankAccess` (invariant 1): a `PsuContext` sends the
+ * PSU-* headers and is not counted by the bank; a `Reservation` is a unit of the daily budget taken before the call and
+ * NEVER sends a PSU-* header. What happens to the reservation follows invariant 4:
+ * - released only when the request provably never left (refused, unresolved, or a failure before sending: no token);
+ * - marked exhausted on 429; kept spent on 5xx, timeouts, resets and every answer;
+ * - the one replay after `401 invalid_token` takes its own unit first (`reserveReplay`, invariant 2), and a second 401
+ *   ends in REAUTHORIZATION_REQUIRED. Nothing else is ever retried: each attempt may count against the bank's limit.
+ * Every 2xx body is shape-checked (stet-schemas.ts) before use; errors never carry the bank's body (invariant 10).
+ */
+import { randomUUID } from 'node:crypto'
+import { channel } from 'node:diagnostics_channel'
+import type { Dispatcher } from 'undici'
+import type { Clock } from '../clock.js'
+import type { BankAccess, Reservation } from '../stet-api/access.js'
+import type { ConsentAccess } from '../stet-api/wire.js'
+import { STET_BASE_PATH } from '../stet-api/wire.js'
+import type { BankTlsOptions } from './bank-transport.js'
+import type { BankAnswer } from './bank-answer.js'
+import { checkBody, errorMessageOf, isInvalidTokenAnswer, toBankError } from './bank-answer.js'
+import { createBankDispatcher, hasNeverLeft, joinPath, networkErrorCode, readBodyText } from './bank-transport.js'
+import { computeDigest, signRequest } from './http-signature.js'
+import { psuHeaders } from './psu-headers.js'
+import type {
+  CheckedAccounts,
+  CheckedBalances,
+  CheckedIdentity,
+  CheckedOverdrafts,
+  CheckedTransaction,
+  CheckedTransactionDetails,
+} from './stet-schemas.js'
+import {
+  halAccountsSchema,
+  halBalancesSchema,
+  halEndUserIdentitySchema,
+  halOverdraftsSchema,
+  halTransactionDetailsSchema,
+  halTransactionsSchema,
+} from './stet-schemas.js'
+import type { StetOperation } from './stet-errors.js'
+import {
+  BankUnavailableError,
+  ReauthorizationRequiredError,
+  ReplayRefusedError,
+  UnexpectedBankResponseError,
+} from './stet-errors.js'
+import type { ConnectionRef, TokenSource } from './token-source.js'
+
+export interface StetClientOptions {
+  /** The TPP's organisation identifier (not sent on resource calls; kept with the signing identity). */
+  clientId: string
+  /** The Signature keyId: `defaultKeyId(host, qsealcCertPem)` or what the bank registered (NOTES §2.6). */
+  keyId: string
+  /** The QSealC private key (PEM). */
+  signingKeyPem: string
+  /** The QWAC for mTLS; absent = plain http (the local sandbox). */
+  tls?: BankTlsOptions
+  /** From banks.ts + the STET_BASE_URL override. */
+  baseUrlFor: (bank: string) => string
+  timeouts: { connectMs: number; headersMs: number; bodyMs: number }
+  maxConnectionsPerOrigin: number
+}
+
+export interface StetClientDeps {
+  tokens: TokenSource
+  clock: Clock
+  /** Share one dispatcher with the OAuthClient; absent = the client makes (and closes) its own from the options. */
+  dispatcher?: Dispatcher
+}
+
+/** `dateFrom` inclusive, `dateTo` exclusive, formatted by the caller as `YYYY-MM-DDTHH:MM:SS.SSS+HH:MM` (NOTES §9). */
+export interface TransactionRange {
+  dateFrom?: string
+  dateTo?: string
+}
+
+/** Published on {@link STET_REQUEST_CHANNEL} after every attempt. No query, no PSU id, no token. */
+export interface StetRequestEvent {
+  method: string
+  path: string
+  /** Undefined when no answer came (see `errorCode`). */
+  status: number | undefined
+  errorCode?: string
+  durationMs: number
+  requestId: string
+  batch: boolean
+  replay: boolean
+}
+
+export const STET_REQUEST_CHANNEL = 'gateway:stet:request'
+const requestChannel = channel(STET_REQUEST_CHANNEL)
+
+interface BankRequest {
+  operation: StetOperation
+  method: 'GET' | 'PUT'
+  /** Under STET_BASE_PATH, already percent-encoded. */
+  resourcePath: string
+  query?: string
+  body?: Buffer
+}
+
+function encodeSegment(value: string): string {
+  if (value === '') throw new TypeError('a resource id must be a non-empty string')
+  return encodeURIComponent(value)
+}
+
+/** `+` must become %2B (a raw `+` decodes as a space, NOTES §9 Rec); `:` stays readable, RFC 3986 allows it in a query. */
+function encodeQueryValue(value: string): string {
+  return encodeURIComponent(value).replace(/%3A/gi, ':')
+}
+
+export class StetClient {
+  readonly #options: StetClientOptions
+  readonly #tokens: TokenSource
+  readonly #clock: Clock
+  readonly #dispatcher: Dispatcher
+  readonly #ownsDispatcher: boolean
+
+  constructor(options: StetClientOptions, deps: StetClientDeps) {
+    if (options.keyId === '') throw new TypeError('keyId must be a non-empty string')
+    this.#options = options
+    this.#tokens = deps.tokens
+    this.#clock = deps.clock
+    this.#ownsDispatcher = deps.dispatcher === undefined
+    this.#dispatcher = deps.dispatcher ?? createBankDispatcher(options)
+  }
+
+  /** `GET /accounts`. A 404 `NAAC` (no eligible or authorised account) is an empty list (NOTES §5). */
+  listAccounts(ref: ConnectionRef, access: BankAccess): Promise<CheckedAccounts> {
+    const empty = (): CheckedAccounts => ({ accounts: [], _links: { self: { href: `${STET_BASE_PATH}/accounts` } } })
+    return this.#call(ref, access, { operation: 'accounts', method: 'GET', resourcePath: '/accounts' }, (answer) => {
+      if (answer.status === 204) return empty()
+      if (answer.status === 404) return errorMessageOf(answer) === 'NAAC' ? empty() : undefined
+      return checkBody('accounts', answer, halAccountsSchema)
+    })
+  }
+
+  getBalances(ref: ConnectionRef, accountResourceId: string, access: BankAccess): Promise<CheckedBalances> {
+    const resourcePath = `/accounts/${encodeSegment(accountResourceId)}/balances`
+    return this.#call(ref, access, { operation: 'balances', method: 'GET', resourcePath }, (answer) =>
+      answer.status === 200 ? checkBody('balances', answer, halBalancesSchema) : undefined,
+    )
+  }
+
+  /**
+   * `GET …/transactions`, 204 → `[]`. The `next` link is NOT followed: the bank has no pagination (at most 500
+   * operations, bank page "Limits") and each page would be one more counted call.
+   */
+  getTransactions(
+    ref: ConnectionRef,
+    accountResourceId: string,
+    range: TransactionRange,
+    access: BankAccess,
+  ): Promise<CheckedTransaction[]> {
+    const params: string[] = []
+    if (range.dateFrom !== undefined) params.push(`dateFrom=${encodeQueryValue(range.dateFrom)}`)
+    if (range.dateTo !== undefined) params.push(`dateTo=${encodeQueryValue(range.dateTo)}`)
+    const request: BankRequest = {
+      operation: 'transactions',
+      method: 'GET',
+      resourcePath: `/accounts/${encodeSegment(accountResourceId)}/transactions`,
+      ...(params.length === 0 ? {} : { query: params.join('&') }),
+    }
+    return this.#call(ref, access, request, (answer) => {
+      if (answer.status === 204) return []
+      return answer.status === 200 ? checkBody('transactions', answer, halTransactionsSchema).transactions : undefined
+    })
+  }
+
+  /** `GET …/transactions/{id}/details` (STET 1.6, absent from the 1.5 OAS: NOTES §7); the body is kept opaque. */
+  getTransactionDetails(
+    ref: ConnectionRef,
+    accountResourceId: string,
+    transactionResourceId: string,
+    access: BankAccess,
+  ): Promise<CheckedTransactionDetails> {
+    const resourcePath = `/accounts/${encodeSegment(accountResourceId)}/transactions/${encodeSegment(transactionResourceId)}/details`
+    return this.#call(ref, access, { operation: 'details', method: 'GET', resourcePath }, (answer) =>
+      answer.status === 200 ? checkBody('details', answer, halTransactionDetailsSchema) : undefined,
+    )
+  }
+
+  getOverdrafts(ref: ConnectionRef, accountResourceId: string, access: BankAccess): Promise<CheckedOverdrafts> {
+    const resourcePath = `/accounts/${encodeSegment(accountResourceId)}/overdrafts`
+    return this.#call(ref, access, { operation: 'overdrafts', method: 'GET', resourcePath }, (answer) =>
+      answer.status === 200 ? checkBody('overdrafts', answer, halOverdraftsSchema) : undefined,
+    )
+  }
+
+  /** `GET /end-user-identity`: 403 without a `psuIdentity: true` consent (bank page "Get PSU's identity"). */
+  getIdentity(ref: ConnectionRef, access: BankAccess): Promise<CheckedIdentity> {
+    return this.#call(
+      ref,
+      access,
+      { operation: 'identity', method: 'GET', resourcePath: '/end-user-identity' },
+      (answer) => (answer.status === 200 ? checkBody('identity', answer, halEndUserIdentitySchema) : undefined),
+    )
+  }
+
+  /** `PUT /consents`: replaces the previous consent; 201 with no body (bank page "Forward customer's consent"). */
+  putConsents(ref: ConnectionRef, body: ConsentAccess, access: BankAccess): Promise<void> {
+    // Serialised once: these exact bytes are hashed into Digest and sent (NOTES §2.5).
+    const bytes = Buffer.from(JSON.stringify(body), 'utf8')
+    return this.#call(
+      ref,
+      access,
+      { operation: 'consents', method: 'PUT', resourcePath: '/consents', body: bytes },
+      (answer) => (answer.status >= 200 && answer.status < 300 ? null : undefined),
+    ).then(() => undefined)
+  }
+
+  /** Closes the dispatcher if this client created it. */
+  async close(): Promise<void> {
+    if (this.#ownsDispatcher) await this.#dispatcher.close()
+  }
+
+  /**
+   * One logical call: token, attempt, at most one replay after `401 invalid_token`, then the outcome mapping.
+   * `accept` returns the value for a status it handles, or undefined to fall through to the error mapping.
+   */
+  async #call<T>(
+    ref: ConnectionRef,
+    access: BankAccess,
+    request: BankRequest,
+    accept: (answer: BankAnswer) => T | undefined,
+  ): Promise<T> {
+    let token: string
+    try {
+      token = await this.#tokens.getAccessToken(ref)
+    } catch (error) {
+      // Nothing was sent to the bank's resource server: the unit goes back (invariant 4).
+      if (access.kind === 'reservation') await access.release()
+      throw error
+    }
+    let current: BankAccess = access
+    let answer = await this.#attempt(ref, current, request, token, false)
+    if (answer.status === 401) {
+      if (!isInvalidTokenAnswer(answer)) throw new ReauthorizationRequiredError('unauthorized')
+      const fresh = await this.#tokens.refreshAfterInvalidToken(ref, token)
+      if (current.kind === 'reservation') {
+        const replay: Reservation | undefined = await current.reserveReplay()
+        if (replay === undefined) throw new ReplayRefusedError(request.operation)
+        current = replay
+      }
+      answer = await this.#attempt(ref, current, request, fresh, true)
+      if (answer.status === 401) throw new ReauthorizationRequiredError('unauthorized-after-refresh')
+    }
+    if (answer.status >= 200 && answer.status < 300) {
+      const value = accept(answer)
+      if (value === undefined) throw new UnexpectedBankResponseError(request.operation, answer.status)
+      return value
+    }
+    const handled = answer.status === 404 ? accept(answer) : undefined
+    if (handled !== undefined) return handled
+    if (answer.status === 429 && current.kind === 'reservation') await current.markExhausted()
+    throw toBankError(request.operation, answer.status)
+  }
+
+  #headers(
+    access: BankAccess,
+    request: BankRequest,
+    pathWithQuery: string,
+    requestId: string,
+    body: Buffer,
+    token: string,
+  ): Record<string, string> {
+    const signed: Record<string, string> = {
+      date: new Date(this.#clock()).toUTCString(),
+      'x-request-id': requestId,
+      digest: computeDigest(body),
+      ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
+      // Invariant 1: PSU-* only from a PsuContext; a Reservation never sends one.
+      ...(access.kind === 'psu' ? psuHeaders(access) : {}),
+    }
+    return {
+      ...signed,
+      authorization: `Bearer ${token}`,
+      accept: 'application/hal+json, application/json',
+      signature: signRequest({
+        method: request.method,
+        pathWithQuery,
+        headers: signed,
+        keyId: this.#options.keyId,
+        privateKeyPem: this.#options.signingKeyPem,
+      }),
+    }
+  }
+
+  /** Sends one signed request and reads its whole answer. Network failures are mapped here (and the unit released). */
+  async #attempt(
+    ref: ConnectionRef,
+    access: BankAccess,
+    request: BankRequest,
+    token: string,
+    replay: boolean,
+  ): Promise<BankAnswer> {
+    const base = new URL(this.#options.baseUrlFor(ref.bank))
+    const path = joinPath(base.pathname, STET_BASE_PATH + request.resourcePath)
+    const pathWithQuery = request.query === undefined ? path : `${path}?${request.query}`
+    const requestId = randomUUID()
+    const body = request.body ?? Buffer.alloc(0)
+    let headers: Record<string, string>
+    try {
+      headers = this.#headers(access, request, pathWithQuery, requestId, body, token)
+    } catch (error) {
+      // A bad PSU context or signing key: nothing left, the unit goes back (invariant 4).
+      if (access.kind === 'reservation') await access.release()
+      throw error
+    }
+    const startedAt = this.#clock()
+    const publish = (status: number | undefined, errorCode?: string): void => {
+      if (!requestChannel.hasSubscribers) return
+      const event: StetRequestEvent = {
+        method: request.method,
+        path,
+        status,
+        ...(errorCode === undefined ? {} : { errorCode }),
+        durationMs: this.#clock() - startedAt,
+        requestId,
+        batch: access.kind === 'reservation',
+        replay,
+      }
+      requestChannel.publish(event)
+    }
+    let response: Dispatcher.ResponseData
+    try {
+      response = await this.#dispatcher.request({
+        origin: base.origin,
+        path: pathWithQuery,
+        method: request.method,
+        headers,
+        ...(request.body === undefined ? {} : { body }),
+      })
+    } catch (error) {
+      publish(undefined, networkErrorCode(error))
+      const neverLeft = hasNeverLeft(error)
+      if (neverLeft && access.kind === 'reservation') await access.release()
+      throw new BankUnavailableError(request.operation, neverLeft, undefined, { cause: error })
+    }
+    let text: string
+    try {
+      text = await readBodyText(response.body)
+    } catch (error) {
+      publish(response.statusCode, networkErrorCode(error))
+      throw new BankUnavailableError(request.operation, false, response.statusCode, { cause: error })
+    }
+    publish(response.statusCode)
+    const www = response.headers['www-authenticate']
+    return { status: response.statusCode, text, wwwAuthenticate: Array.isArray(www) ? www.join(', ') : www }
+  }
+}

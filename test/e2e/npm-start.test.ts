@@ -1,0 +1,78 @@
+/**
+ * What a newcomer does on a fresh clone: `npm start` (here: the built entry it runs), a token from `npm run token`,
+ * a query for LEA's account and balance, and GraphiQL served entirely from local assets (no internet).
+ */
+import { spawn, execFile, type ChildProcess } from 'node:child_process'
+import { rm } from 'node:fs/promises'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { request } from 'undici'
+import { postGraphQL, seedDataDir } from '../support/test-gateway.js'
+
+const root = new URL('../../', import.meta.url).pathname
+let child: ChildProcess
+let baseUrl = ''
+let dataDir = ''
+
+beforeAll(async () => {
+  dataDir = await seedDataDir()
+  child = spawn(process.execPath, ['dist/main.js'], {
+    cwd: root,
+    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', STET_BASE_URL: '', STORE_URL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  baseUrl = await new Promise<string>((resolve, reject) => {
+    let out = ''
+    const timer = setTimeout(() => reject(new Error(`gateway did not start: ${out}`)), 60_000)
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString()
+      const m = /GraphQL:\s+(http:\/\/\S+)\/graphql/.exec(out)
+      if (m?.[1] !== undefined) {
+        clearTimeout(timer)
+        resolve(m[1])
+      }
+    })
+    child.stderr?.on('data', (chunk: Buffer) => (out += chunk.toString()))
+    child.once('exit', (code) => reject(new Error(`gateway exited with ${String(code)}: ${out}`)))
+  })
+}, 90_000)
+
+afterAll(async () => {
+  child.kill('SIGTERM')
+  await new Promise((resolve) => child.once('exit', resolve))
+  await rm(dataDir, { recursive: true, force: true })
+})
+
+describe('npm start on the embedded sandbox', () => {
+  it("answers LEA's account and balance with a token from `npm run token`", async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['dist/auth/dev-token-cli.js', '--psu', '9999999901'], {
+      cwd: root,
+      env: { ...process.env, DATA_DIR: dataDir },
+    })
+    const token = stdout.trim()
+    const res = await postGraphQL(baseUrl, '{ accounts { iban name balances { amount { amount currency } } } }', { token })
+    expect(res.errors).toBeUndefined()
+    expect(res.data?.accounts).toContainEqual({
+      iban: 'FR7617515000920400430518020',
+      name: 'LEA SANDBOXA',
+      balances: [{ amount: { amount: '-150.00', currency: 'EUR' } }],
+    })
+  })
+
+  it('serves GraphiQL with only local assets, opening on an example and a persona header', async () => {
+    const page = await request(`${baseUrl}/graphiql`)
+    expect(page.statusCode).toBe(200)
+    const html = await page.body.text()
+    const refs = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] ?? '')
+    expect(refs.length).toBeGreaterThanOrEqual(4)
+    for (const ref of refs) {
+      expect(ref.startsWith('/graphiql/assets/')).toBe(true)
+      const asset = await request(`${baseUrl}${ref}`)
+      expect(asset.statusCode).toBe(200)
+      expect((await asset.body.arrayBuffer()).byteLength).toBeGreaterThan(1000)
+    }
+    expect(html).not.toMatch(/https?:\/\/(?!localhost)[a-z0-9.-]+\.[a-z]{2,}\//i)
+    expect(html).toContain('query Dashboard')
+    expect(html).toContain('Bearer ey')
+  })
+})

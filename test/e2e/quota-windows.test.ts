@@ -1,0 +1,88 @@
+/**
+ * The ledger's windows seen end to end, with one injected clock shared by the gateway and the sandbox bank (the
+ * referee, which answers 429 past 4 by itself): Paris midnight, both DST days, and the rolling 24 hours.
+ * Tech'n Co's identity is never consented, so each unattended read is one bank call that nothing can cache: the
+ * cleanest way to watch the budget being spent.
+ */
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { countCalls } from '../support/sandbox-counts.js'
+import { manualClock, startExternalSandbox } from '../support/external-sandbox.js'
+import { startTestGateway, type TestGateway } from '../support/test-gateway.js'
+import type { SandboxBank } from '../../src/sandbox/sandbox-bank.js'
+
+const TECHNCO = 'D0999993I0'
+let gateway: TestGateway | undefined
+let sandbox: SandboxBank | undefined
+
+afterEach(async () => {
+  await gateway?.close()
+  await sandbox?.close()
+  gateway = undefined
+  sandbox = undefined
+})
+
+async function setUp(startIso: string, windows: string) {
+  const clock = manualClock(startIso)
+  sandbox = await startExternalSandbox(clock)
+  gateway = await startTestGateway(
+    { STET_BASE_URL: sandbox.url, SANDBOX_PERSONAS: 'true', QUOTA_WINDOWS: windows, CACHE_MIN_BATCH_MAX_AGE_MS: '0' },
+    { clock },
+  )
+  const g = gateway
+  const s = sandbox
+  const identity = async () => g.query('{ identity { fullName } }', { token: await g.gateway.devToken(TECHNCO) })
+  const identityCalls = () => countCalls(s, { psuId: TECHNCO, method: 'identity' })
+  return { clock, identity, identityCalls }
+}
+
+async function spend(identity: () => Promise<{ errors?: { extensions?: Record<string, unknown> }[] }>, n: number) {
+  const codes: unknown[] = []
+  for (let i = 0; i < n; i++) codes.push((await identity()).errors?.[0]?.extensions?.code)
+  return codes
+}
+
+describe('calendar day in Europe/Paris', () => {
+  it('resets at Paris midnight, not UTC midnight', async () => {
+    // 2026-11-24 23:30 Paris = 22:30Z (CET, UTC+1)
+    const { clock, identity, identityCalls } = await setUp('2026-11-24T22:30:00Z', 'calendar-day')
+    expect(await spend(identity, 4)).toEqual(Array(4).fill('CONSENT_REQUIRED'))
+    const fifth = await identity()
+    expect(fifth.errors?.[0]?.extensions).toEqual({ code: 'QUOTA_EXHAUSTED', nextAllowedAt: '2026-11-24T23:00:00.000Z' })
+    clock.set('2026-11-24T23:00:01Z') // 00:00:01 Paris: a new bank day, still Nov 24 in UTC
+    expect(await spend(identity, 4)).toEqual(Array(4).fill('CONSENT_REQUIRED'))
+    expect((await identity()).errors?.[0]?.extensions?.code).toBe('QUOTA_EXHAUSTED')
+    expect(identityCalls()).toMatchObject({ batch: 8, refused: 0 })
+  })
+
+  it('spring DST: the 23-hour day of 2026-03-29 ends at 22:00Z', async () => {
+    const { clock, identity, identityCalls } = await setUp('2026-03-29T21:30:00Z', 'calendar-day') // 23:30 CEST
+    await spend(identity, 4)
+    expect((await identity()).errors?.[0]?.extensions).toEqual({ code: 'QUOTA_EXHAUSTED', nextAllowedAt: '2026-03-29T22:00:00.000Z' })
+    clock.set('2026-03-29T22:00:01Z') // 00:00:01 on 2026-03-30 in Paris
+    expect(await spend(identity, 1)).toEqual(['CONSENT_REQUIRED'])
+    expect(identityCalls()).toMatchObject({ batch: 5, refused: 0 })
+  })
+
+  it('autumn DST: the 25-hour day of 2026-10-25 ends at 23:00Z', async () => {
+    const { clock, identity, identityCalls } = await setUp('2026-10-25T22:00:00Z', 'calendar-day') // 23:00 CET
+    await spend(identity, 4)
+    clock.set('2026-10-25T22:59:00Z') // still 23:59 on the 25th in Paris
+    expect((await identity()).errors?.[0]?.extensions).toEqual({ code: 'QUOTA_EXHAUSTED', nextAllowedAt: '2026-10-25T23:00:00.000Z' })
+    clock.set('2026-10-25T23:00:01Z')
+    expect(await spend(identity, 1)).toEqual(['CONSENT_REQUIRED'])
+    expect(identityCalls()).toMatchObject({ batch: 5, refused: 0 })
+  })
+})
+
+describe('rolling 24 hours (the regulation’s wording), on by default', () => {
+  it('refuses after Paris midnight where the calendar day alone would allow more', async () => {
+    const { clock, identity, identityCalls } = await setUp('2026-11-24T22:00:00Z', 'both') // 23:00 Paris
+    await spend(identity, 4)
+    clock.set('2026-11-24T23:30:00Z') // 00:30 Paris on the 25th: the bank's day allows, 24 h have not passed
+    const refused = await identity()
+    expect(refused.errors?.[0]?.extensions).toEqual({ code: 'QUOTA_EXHAUSTED', nextAllowedAt: '2026-11-25T22:00:00.000Z' })
+    clock.set('2026-11-25T22:00:01Z')
+    expect(await spend(identity, 1)).toEqual(['CONSENT_REQUIRED'])
+    expect(identityCalls()).toMatchObject({ batch: 5, refused: 0 })
+  })
+})

@@ -1,0 +1,228 @@
+/**
+ * The read API over real HTTP: gateway on an ephemeral port → services → STET client → the embedded sandbox bank,
+ * whose own counters are the referee of every call count (issue: GraphQL read API).
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { PERSONAS } from '../../src/sandbox/personas.js'
+import { callsByMethod } from '../support/sandbox-counts.js'
+import { startTestGateway, type TestGateway } from '../support/test-gateway.js'
+
+let t: TestGateway
+const GILLES = '9999999904'
+
+beforeAll(async () => {
+  t = await startTestGateway()
+})
+afterAll(async () => {
+  await t.close()
+})
+
+function sandbox() {
+  const s = t.gateway.sandbox
+  if (s === undefined) throw new Error('the test gateway runs an embedded sandbox')
+  return s
+}
+
+/** The bank calls a block of work causes, per method, read off the sandbox's own counters. */
+async function delta(psuId: string, work: () => Promise<unknown>): Promise<Record<string, number>> {
+  const before = callsByMethod(sandbox(), psuId)
+  await work()
+  const after = callsByMethod(sandbox(), psuId)
+  const out: Record<string, number> = {}
+  for (const [method, n] of Object.entries(after)) if (n - (before[method] ?? 0) > 0) out[method] = n - (before[method] ?? 0)
+  return out
+}
+
+const DASHBOARD = `{
+  accounts {
+    id iban name
+    balances { type amount { amount currency } }
+    transactions(first: 3) { totalCount edges { node { id amount { amount } } } }
+    overdraft { allowedAmount { amount currency } }
+  }
+}`
+
+describe('call counts (the sandbox counts)', () => {
+  it("GILLES's dashboard costs exactly 1 + 3×3 bank calls with the PSU present", async () => {
+    const token = await t.gateway.devToken(GILLES, { present: true })
+    let res: Awaited<ReturnType<TestGateway['query']>> | undefined
+    const calls = await delta(GILLES, async () => {
+      res = await t.query(DASHBOARD, { token })
+    })
+    expect(res?.errors).toBeUndefined()
+    expect((res?.data?.accounts as unknown[]).length).toBe(3)
+    expect(calls).toEqual({ accounts: 1, balances: 3, transactions: 3, overdrafts: 3 })
+  })
+
+  it('aliases, fragments and repeated fields cost the same', async () => {
+    const token = await t.gateway.devToken(GILLES, { present: true })
+    const query = `
+      fragment Money on Money { amount currency }
+      fragment Bal on Account { balances { amount { ...Money } } }
+      {
+        a: accounts { iban ...Bal balances { name } overdraft { allowedAmount { ...Money } } transactions(first: 2) { totalCount } }
+        b: accounts { iban ...Bal overdraft { allowedAmount { amount } } }
+        accounts { ... on Account { balances { type } transactions(first: 1) { totalCount } overdraft { allowedAmount { currency } } } }
+      }`
+    let res: Awaited<ReturnType<TestGateway['query']>> | undefined
+    const calls = await delta(GILLES, async () => {
+      res = await t.query(query, { token })
+    })
+    expect(res?.errors).toBeUndefined()
+    expect(calls).toEqual({ accounts: 1, balances: 3, transactions: 3, overdrafts: 3 })
+  })
+
+  it('five different from/to/first/after variations cost one transactions call per account', async () => {
+    const token = await t.gateway.devToken('9999999903', { present: true })
+    const first = await t.query('{ accounts { transactions(first: 2) { pageInfo { endCursor } } } }', { token })
+    const cursor = (first.data?.accounts as { transactions: { pageInfo: { endCursor: string } } }[])[0]?.transactions.pageInfo.endCursor
+    expect(typeof cursor).toBe('string')
+    const today = new Date()
+    const day = (n: number) => new Date(today.getTime() - n * 86_400_000).toISOString().slice(0, 10)
+    const query = `{
+      accounts {
+        all: transactions { totalCount }
+        recent: transactions(from: "${day(7)}") { totalCount }
+        older: transactions(to: "${day(30)}") { totalCount }
+        middle: transactions(from: "${day(40)}", to: "${day(20)}", first: 5) { totalCount edges { cursor } }
+        next: transactions(first: 2, after: "${cursor}") { edges { node { id } } pageInfo { hasPreviousPage } }
+      }
+    }`
+    let res: Awaited<ReturnType<TestGateway['query']>> | undefined
+    const calls = await delta('9999999903', async () => {
+      res = await t.query(query, { token })
+    })
+    expect(res?.errors).toBeUndefined()
+    expect(calls).toEqual({ accounts: 1, transactions: 1 })
+    const acc = (res?.data?.accounts as Record<string, { totalCount: number }>[])[0]
+    expect(acc?.all?.totalCount).toBeGreaterThan(200)
+    expect(acc?.recent?.totalCount).toBeLessThan(acc?.all?.totalCount ?? 0)
+    expect((acc?.middle as unknown as { edges: unknown[] }).edges.length).toBe(5)
+  })
+
+  it('a batch (partner) dashboard is charged in extensions, then served from the cache for free', async () => {
+    const token = await t.gateway.devToken(GILLES)
+    const firstCalls = await delta(GILLES, async () => {
+      const res = await t.query(DASHBOARD, { token })
+      expect(res.errors).toBeUndefined()
+    })
+    // The account list was cached by the present reads above; each account's data was too.
+    expect(firstCalls).toEqual({})
+    const res = await t.query(DASHBOARD, { token })
+    expect(res.extensions?.unattendedBankCalls).toBe(0)
+  })
+})
+
+describe('data exactly as the sandbox holds it', () => {
+  it.each(PERSONAS.filter((p) => /^99/.test(p.psuId)).map((p) => [p.psuId, p] as const))(
+    'persona %s: accounts and balances',
+    async (psuId, persona) => {
+      const token = await t.gateway.devToken(psuId, { present: true })
+      const res = await t.query('{ accounts { iban name currency usage psuStatus balances { type amount { amount currency } } } }', { token })
+      expect(res.errors).toBeUndefined()
+      const got = res.data?.accounts as { iban: string; name: string; balances: { type: string; amount: { amount: string } }[] }[]
+      expect(got.map((a) => a.iban).sort()).toEqual(persona.accounts.map((a) => a.iban).sort())
+      for (const account of persona.accounts) {
+        const g = got.find((a) => a.iban === account.iban)
+        expect(g?.name).toBe(account.name)
+        expect(g?.balances).toEqual([{ type: 'CLBD', amount: { amount: account.balance, currency: 'EUR' } }])
+      }
+    },
+  )
+
+  it('keeps amounts as strings: negative, zero and positive balances', async () => {
+    const lea = await t.query('{ accounts { balances { amount { amount } } } }', { token: await t.gateway.devToken('9999999901', { present: true }) })
+    expect(JSON.stringify(lea.data)).toContain('"amount":"-150.00"')
+    const claire = await t.query('{ accounts { iban balances { amount { amount } } } }', { token: await t.gateway.devToken('9999999902', { present: true }) })
+    const amounts = (claire.data?.accounts as { balances: { amount: { amount: string } }[] }[]).map((a) => a.balances[0]?.amount.amount)
+    expect(amounts.sort()).toEqual(['0.00', '23766.98'])
+  })
+
+  it('a 204 from the bank is an empty connection', async () => {
+    const token = await t.gateway.devToken('9999999902', { present: true })
+    const res = await t.query('{ accounts { iban transactions { totalCount edges { cursor } pageInfo { hasNextPage } } } }', { token })
+    expect(res.errors).toBeUndefined()
+    const empty = (res.data?.accounts as { iban: string; transactions: unknown }[]).find((a) => a.iban === 'FR7617515900000400358074026')
+    expect(empty?.transactions).toEqual({ totalCount: 0, edges: [], pageInfo: { hasNextPage: false } })
+  })
+
+  it('the pro account carries bankTransactionCode; transactions page newest first with stable cursors', async () => {
+    const token = await t.gateway.devToken('9999999902', { present: true })
+    const res = await t.query(
+      '{ accounts { iban transactions(first: 3) { edges { cursor node { bookingDate status creditDebitIndicator bankTransactionCode { domain family subFamily } signedAmount { amount } amount { amount } } } } } }',
+      { token },
+    )
+    const pro = (res.data?.accounts as { iban: string; transactions: { edges: { node: Record<string, unknown> }[] } }[]).find(
+      (a) => a.iban === 'FR7617515900000800358074006',
+    )
+    const nodes = pro?.transactions.edges.map((e) => e.node) ?? []
+    expect(nodes.length).toBe(3)
+    expect(nodes.every((n) => n.bankTransactionCode !== null)).toBe(true)
+    for (const n of nodes) {
+      const amount = (n.amount as { amount: string }).amount
+      const signed = (n.signedAmount as { amount: string }).amount
+      expect(signed).toBe(n.creditDebitIndicator === 'DBIT' ? `-${amount}` : amount)
+    }
+  })
+
+  it('identity without the psuIdentity consent is CONSENT_REQUIRED; with it, the PSU', async () => {
+    const lea = await t.query('{ identity { fullName } }', { token: await t.gateway.devToken('9999999901', { present: true }) })
+    expect(lea.data?.identity).toBeNull()
+    expect(lea.errors?.[0]?.extensions?.code).toBe('CONSENT_REQUIRED')
+    const marc = await t.query('{ identity { fullName freshness { source psuPresent stale } } }', { token: await t.gateway.devToken('D0999990I0', { present: true }) })
+    expect(marc.errors).toBeUndefined()
+    expect(marc.data?.identity).toMatchObject({ freshness: { source: 'BANK', psuPresent: true, stale: false } })
+  })
+})
+
+describe('errors: partial data, stable codes, no bank body, no stack', () => {
+  it('an unknown account id and an account of another PSU are NOT_FOUND, with no bank call', async () => {
+    const leaToken = await t.gateway.devToken('9999999901')
+    const gilles = await t.query('{ accounts { id } }', { token: await t.gateway.devToken(GILLES) })
+    const gillesId = (gilles.data?.accounts as { id: string }[])[0]?.id ?? ''
+    const calls = await delta(GILLES, async () => {
+      const res = await t.query(`{ account(id: "${gillesId}") { iban balances { type } } }`, { token: leaToken })
+      expect(res.data?.account).toBeNull()
+      expect(res.errors?.[0]?.extensions?.code).toBe('NOT_FOUND')
+    })
+    expect(calls).toEqual({})
+    const bogus = await t.query('{ account(id: "bm90LWFuLWlk") { iban } }', { token: leaToken })
+    expect(bogus.errors?.[0]?.extensions?.code).toBe('NOT_FOUND')
+  })
+
+  it.each([
+    ['first: 0', 'first must be between 1 and 500'],
+    ['first: 501', 'first must be between 1 and 500'],
+    ['from: "2001-01-01"', 'from must not be before'],
+    ['from: "2099-13-45"', 'from must be a date'],
+    ['from: "2026-01-10", to: "2026-01-05"', ''],
+    ['after: "garbage"', 'after is not a valid cursor'],
+  ])('transactions(%s) → BAD_USER_INPUT before any bank call', async (args, message) => {
+    const token = await t.gateway.devToken('9999999901', { present: true })
+    const calls = await delta('9999999901', async () => {
+      const res = await t.query(`{ accounts { iban transactions(${args}) { totalCount } } }`, { token })
+      const error = res.errors?.find((e) => e.path?.includes('transactions'))
+      expect(error?.extensions?.code).toBe('BAD_USER_INPUT')
+      expect(error?.message).toContain(message)
+      expect(JSON.stringify(res)).not.toMatch(/stacktrace|at .*\.ts:\d+/)
+      // partial data: the accounts are there
+      expect((res.data?.accounts as unknown[]).length).toBeGreaterThan(0)
+    })
+    expect(calls.transactions ?? 0).toBe(0)
+  })
+
+  it('no token, or a forged one, is UNAUTHENTICATED with HTTP 401', async () => {
+    const none = await t.query('{ accounts { iban } }')
+    expect(none.status).toBe(401)
+    expect(none.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED')
+    const token = await t.gateway.devToken('9999999901')
+    const forged = `${token.slice(0, -4)}AAAA`
+    const bad = await t.query('{ accounts { iban } }', { token: forged })
+    expect(bad.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED')
+  })
+
+  it('a GraphQL validation error keeps its own code', async () => {
+    const res = await t.query('{ accounts { nope } }', { token: await t.gateway.devToken('9999999901') })
+    expect(res.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED')
+  })
+})

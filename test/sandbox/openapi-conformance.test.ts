@@ -1,0 +1,193 @@
+/**
+ * The sandbox's 200 bodies against the STET OpenAPI 1.5.0.43 (/work/shared/stet, beside the repository).
+ *
+ * Where the bank deliberately departs from the 1.5 spec, the schema copy is adapted in memory, narrowly, and only
+ * there (stet/NOTES.md):
+ * - `AmountType.amount` may also be a decimal string: the bank sends `"-150.00"` (NOTES §6.3 "AmountType").
+ * - `Transaction.remittanceInformation` may also be a bare array of lines: the bank's STET 1.4-style example
+ *   `["Retrait Carte"]` (NOTES §6.4 "The bank's own example", §8 "1.4.x").
+ * - `Transaction.resourceId` may be null: the bank's example has `"resourceId": null` (NOTES §6.4).
+ * The overdraft's number amount needs no exception (OAS types amounts as numbers). Everything else is validated as
+ * published, including `date-time` formats (RFC 3339), which ajv would otherwise ignore.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { existsSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { createRequire } from 'node:module'
+import type { IOpenAPIResponseValidator, OpenAPIResponseValidatorArgs } from 'openapi-response-validator'
+import type { OpenAPIV3 } from 'openapi-types'
+import type { SandboxSession } from '../support/sandbox-session.js'
+import { callAis, obtainToken, putConsent, startSession } from '../support/sandbox-session.js'
+import {
+  CLAIRE,
+  CLAIRE_PRO,
+  GEORGES,
+  GEORGES_JOINT,
+  LEA,
+  LEA_MAIN,
+  LEA_SECOND,
+  MARC,
+} from '../support/sandbox-personas.js'
+
+// A CommonJS module whose `exports.default` is the class: required as CommonJS so that it is the same under tsc and
+// jest's native ESM mode (an ESM default import would yield the whole exports object).
+const { default: OpenAPIResponseValidator } = createRequire(import.meta.url)('openapi-response-validator') as {
+  default: new (args: OpenAPIResponseValidatorArgs) => IOpenAPIResponseValidator
+}
+
+const SPEC_URL = new URL('../../../shared/stet/stet-psd2-api-1.5.0.43.openapi.json', import.meta.url)
+
+function loadSpec(): OpenAPIV3.Document {
+  const path = fileURLToPath(SPEC_URL)
+  if (!existsSync(path)) {
+    throw new Error(`STET OpenAPI not found at ${path}: the shared folder must sit beside the repository (../shared)`)
+  }
+  return JSON.parse(readFileSync(path, 'utf8')) as OpenAPIV3.Document
+}
+
+type Schemas = Record<string, OpenAPIV3.SchemaObject>
+
+/** The bank's documented departures from OAS 1.5, applied to a deep copy (see the file header). */
+function withBankDepartures(spec: OpenAPIV3.Document): OpenAPIV3.Document {
+  const copy = structuredClone(spec)
+  const schemas = copy.components?.schemas as Schemas
+  const amountType = schemas.AmountType as OpenAPIV3.SchemaObject
+  const amountProperties = amountType.properties as Record<string, OpenAPIV3.SchemaObject>
+  amountProperties.amount = {
+    oneOf: [
+      amountProperties.amount as OpenAPIV3.SchemaObject,
+      { type: 'string', pattern: '^-?[0-9]+(\\.[0-9]{1,2})?$' },
+    ],
+  }
+  const transaction = schemas.Transaction as OpenAPIV3.SchemaObject
+  const transactionProperties = transaction.properties as Record<
+    string,
+    OpenAPIV3.ReferenceObject | OpenAPIV3.SchemaObject
+  >
+  transactionProperties.remittanceInformation = {
+    oneOf: [
+      { $ref: '#/components/schemas/RemittanceInformation' },
+      { type: 'array', items: { type: 'string', maxLength: 140 } },
+    ],
+  }
+  transactionProperties.resourceId = {
+    oneOf: [{ $ref: '#/components/schemas/ResourceId' }, { enum: [null] }],
+  }
+  return copy
+}
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/
+
+function validatorFor(spec: OpenAPIV3.Document, path: string): IOpenAPIResponseValidator {
+  const operation = spec.paths[path]?.get
+  if (!operation) throw new Error(`no GET ${path} in the STET OpenAPI`)
+  return new OpenAPIResponseValidator({
+    responses: operation.responses as never,
+    components: spec.components,
+    customFormats: { 'date-time': (value: string) => RFC3339.test(value) && !Number.isNaN(Date.parse(value)) },
+  })
+}
+
+let session: SandboxSession
+let spec: OpenAPIV3.Document
+let adapted: OpenAPIV3.Document
+const tokens: Record<string, string> = {}
+
+beforeAll(async () => {
+  spec = loadSpec()
+  adapted = withBankDepartures(spec)
+  session = await startSession()
+  for (const psu of [LEA, CLAIRE, GEORGES, MARC]) tokens[psu] = (await obtainToken(session, psu)).access_token
+  const lea = [LEA_MAIN.iban, LEA_SECOND.iban]
+  await putConsent(session, tokens[LEA] ?? '', { balances: lea, transactions: lea, overdrafts: lea, psuIdentity: true })
+  await putConsent(session, tokens[CLAIRE] ?? '', {
+    balances: [CLAIRE_PRO.iban],
+    transactions: [CLAIRE_PRO.iban],
+    overdrafts: [CLAIRE_PRO.iban],
+  })
+  await putConsent(session, tokens[GEORGES] ?? '', { transactions: [GEORGES_JOINT.iban] })
+})
+afterAll(async () => {
+  await session.bank.close()
+})
+
+async function body200(psu: string, path: string): Promise<unknown> {
+  const response = await callAis(session, { path, token: tokens[psu] ?? '' })
+  expect(response.status).toBe(200)
+  return response.json
+}
+
+describe('200 responses against STET OpenAPI 1.5.0.43 (with the bank’s documented departures)', () => {
+  it.each([
+    ['GET /accounts after consent (LEA)', LEA, '/accounts', '/accounts'],
+    [
+      'GET /accounts/{id}/balances (LEA)',
+      LEA,
+      `/accounts/${LEA_MAIN.resourceId}/balances`,
+      '/accounts/{accountResourceId}/balances',
+    ],
+    [
+      'GET /accounts/{id}/transactions (GEORGES)',
+      GEORGES,
+      `/accounts/${GEORGES_JOINT.resourceId}/transactions`,
+      '/accounts/{accountResourceId}/transactions',
+    ],
+    [
+      'GET /accounts/{id}/transactions, pro (CLAIRE …4006)',
+      CLAIRE,
+      `/accounts/${CLAIRE_PRO.resourceId}/transactions`,
+      '/accounts/{accountResourceId}/transactions',
+    ],
+    [
+      'GET /accounts/{id}/overdrafts (LEA)',
+      LEA,
+      `/accounts/${LEA_MAIN.resourceId}/overdrafts`,
+      '/accounts/{accountResourceId}/overdrafts',
+    ],
+    ['GET /end-user-identity (LEA)', LEA, '/end-user-identity', '/end-user-identity'],
+    ['GET /end-user-identity (Marc)', MARC, '/end-user-identity', '/end-user-identity'],
+  ])('%s conforms', async (_label, psu, path, specPath) => {
+    const body = await body200(psu, path)
+    expect(validatorFor(adapted, specPath).validateResponse('200', body)).toBeUndefined()
+  })
+
+  it('needs the exceptions, and only those: the unadapted spec refuses the bank’s string amounts and array remittance', async () => {
+    const balances = await body200(LEA, `/accounts/${LEA_MAIN.resourceId}/balances`)
+    const balanceErrors = validatorFor(spec, '/accounts/{accountResourceId}/balances').validateResponse('200', balances)
+    expect(balanceErrors?.errors?.map((error: { path: string }) => error.path)).toEqual([
+      'balances/0/balanceAmount/amount',
+    ])
+
+    const transactions = await body200(GEORGES, `/accounts/${GEORGES_JOINT.resourceId}/transactions`)
+    const paths = new Set(
+      validatorFor(spec, '/accounts/{accountResourceId}/transactions')
+        .validateResponse('200', transactions)
+        ?.errors?.map((error: { path: string }) => error.path.replace(/^transactions\/\d+\//, '')),
+    )
+    expect([...paths].sort()).toEqual(['remittanceInformation', 'resourceId', 'transactionAmount/amount'])
+  })
+
+  it('still catches a broken body (the validator is live)', async () => {
+    const accounts = (await body200(LEA, '/accounts')) as { accounts: Record<string, unknown>[] }
+    const broken = structuredClone(accounts)
+    delete broken.accounts[0]?._links
+    const first = broken.accounts[0]
+    if (first) first.cashAccountType = 'SAVINGS'
+    const errors = validatorFor(adapted, '/accounts').validateResponse('200', broken)
+    expect(errors?.errors?.length).toBeGreaterThanOrEqual(2)
+    const badDate = {
+      transactions: [
+        {
+          transactionAmount: { amount: '1.00', currency: 'EUR' },
+          creditDebitIndicator: 'DBIT',
+          status: 'BOOK',
+          bookingDate: '2019-09-05',
+        },
+      ],
+      _links: { self: { href: '/x' } },
+    }
+    expect(
+      validatorFor(adapted, '/accounts/{accountResourceId}/transactions').validateResponse('200', badDate),
+    ).toBeDefined()
+  })
+})

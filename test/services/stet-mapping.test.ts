@@ -1,0 +1,62 @@
+import { describe, expect, it } from '@jest/globals'
+import { parseBankDate, toAccount, toMoney, toTransaction } from '../../src/services/stet-mapping.js'
+
+describe('STET mapping', () => {
+  it('keeps amounts as exact strings, whether the bank sent a string or a number', () => {
+    expect(toMoney({ amount: '-150.00', currency: 'EUR' })).toEqual({ amount: '-150.00', currency: 'EUR' })
+    expect(toMoney({ amount: 0, currency: 'EUR' })).toEqual({ amount: '0', currency: 'EUR' })
+  })
+
+  it('reads accounts before consent (no links) and after (links, embedded balance)', () => {
+    const before = toAccount('17515', {
+      cashAccountType: 'CACC',
+      accountId: { iban: 'FR7617515000920400430518020' },
+      usage: 'PRIV',
+      psuStatus: 'Account Holder',
+      name: 'LEA SANDBOXA',
+      currency: 'EUR',
+    })
+    expect(before).toMatchObject({ resourceId: undefined, grants: { balances: false, transactions: false, overdrafts: false } })
+    const after = toAccount('17515', {
+      cashAccountType: 'CACC',
+      accountId: { iban: 'FR7617515000920400430518020', currency: 'EUR' },
+      resourceId: '175150009204004305180',
+      name: 'LEA SANDBOXA',
+      balances: [{ balanceType: 'CLBD', name: 'Solde', balanceAmount: { amount: '-150.00', currency: 'EUR' } }],
+      _links: { balances: { href: '/b' }, transactions: { href: '/t', templated: true } },
+    })
+    expect(after).toMatchObject({
+      resourceId: '175150009204004305180',
+      grants: { balances: true, transactions: true, overdrafts: false },
+      embeddedBalances: [{ type: 'CLBD', amount: { amount: '-150.00', currency: 'EUR' } }],
+    })
+  })
+
+  it('reads both remittance shapes and every date form the bank sends', () => {
+    const bank = toTransaction({
+      resourceId: null,
+      remittanceInformation: ['Retrait Carte'],
+      entryReference: 'E1',
+      transactionAmount: { amount: '13.00', currency: 'EUR' },
+      bookingDate: '2019-09-05',
+      creditDebitIndicator: 'DBIT',
+      status: 'BOOK',
+    })
+    expect(bank).toMatchObject({ id: 'E1', remittanceInformation: ['Retrait Carte'], hasDetails: false })
+    expect(bank.sortTime).toBe(Date.parse('2019-09-04T22:00:00Z'))
+    const spec = toTransaction({
+      transactionAmount: { amount: '1.00', currency: 'EUR' },
+      creditDebitIndicator: 'CRDT',
+      status: 'OTHR',
+      transactionDate: '2022-04-07T00:00:00+0200',
+      remittanceInformation: { unstructured: ['a', 'b'] },
+    })
+    expect(spec.remittanceInformation).toEqual(['a', 'b'])
+    expect(spec.id).toMatch(/^h[\w-]{22}$/)
+    expect(spec.id).toBe(toTransaction({ ...{ transactionAmount: { amount: '1.00', currency: 'EUR' }, creditDebitIndicator: 'CRDT', status: 'OTHR', transactionDate: '2022-04-07T00:00:00+0200', remittanceInformation: { unstructured: ['a', 'b'] } } }).id)
+    expect(parseBankDate('2022-04-07T00:00:00.000+02:00')).toBe(Date.parse('2022-04-06T22:00:00Z'))
+    expect(parseBankDate('')).toBeUndefined()
+    expect(parseBankDate(null)).toBeUndefined()
+    expect(parseBankDate('not a date')).toBeUndefined()
+  })
+})

@@ -1,0 +1,113 @@
+import { describe, expect, it } from '@jest/globals'
+import {
+  halAccountsSchema,
+  halOverdraftsSchema,
+  halTransactionsSchema,
+  normaliseAmount,
+  tokenResponseSchema,
+} from '../../src/stet/stet-schemas.js'
+
+describe('normaliseAmount (NOTES §6.3 Rec: never through a float)', () => {
+  it.each([
+    ['-150.00', '-150.00'],
+    ['13.00', '13.00'],
+    ['+5.10', '5.10'],
+    ['23766.98', '23766.98'],
+    ['12345678901234567890.12', '12345678901234567890.12'],
+    [0, '0'],
+    [-3.07, '-3.07'],
+    [12.5, '12.5'],
+    [100, '100'],
+  ] as const)('%p → %p', (input, expected) => {
+    expect(normaliseAmount(input)).toBe(expected)
+  })
+
+  it.each(['', '1,5', '1e3', 'abc', '--1', 0.123, 1e21, Number.NaN, Number.POSITIVE_INFINITY])(
+    '%p is refused',
+    (input) => {
+      expect(normaliseAmount(input)).toBeUndefined()
+    },
+  )
+})
+
+describe('response schemas', () => {
+  it('accepts the bank page accounts before consent (no resourceId, no _links per account)', () => {
+    const parsed = halAccountsSchema.parse({
+      _links: { self: { templated: false, href: '/stet/psd2/v1.4.2/accounts' } },
+      accounts: [
+        {
+          cashAccountType: 'CACC',
+          accountId: { iban: 'FR7617515000920400430518020' },
+          usage: 'PRIV',
+          psuStatus: 'Account Holder',
+          name: 'LEA SANDBOXA',
+          currency: 'EUR',
+        },
+      ],
+    })
+    expect(parsed.accounts[0]?._links).toBeUndefined()
+    expect(parsed.accounts[0]?.resourceId).toBeUndefined()
+  })
+
+  it('accepts both remittance shapes, null/empty dates, string and number amounts; drops unknown keys', () => {
+    const parsed = halTransactionsSchema.parse({
+      _links: { self: { href: '/x', templated: true }, next: { href: '' }, previous: { href: '/p' } },
+      transactions: [
+        {
+          resourceId: null,
+          remittanceInformation: ['Retrait Carte'],
+          entryReference: '',
+          transactionAmount: { amount: '13.00', currency: 'EUR' },
+          bookingDate: '2019-09-05',
+          valueDate: '',
+          transactionDate: null,
+          creditDebitIndicator: 'DBIT',
+          status: 'BOOK',
+          somethingNew: 'dropped',
+        },
+        {
+          remittanceInformation: { unstructured: ['a', 'b'] },
+          transactionAmount: { amount: 7.5, currency: 'EUR' },
+          bookingDate: '2022-04-07T00:00:00+0200',
+          creditDebitIndicator: 'CRDT',
+          status: 'OTHR',
+        },
+      ],
+    })
+    const [first, second] = parsed.transactions
+    expect(first?.transactionAmount.amount).toBe('13.00')
+    expect(first?.valueDate).toBeUndefined()
+    expect(first?.transactionDate).toBeUndefined()
+    expect(first?.resourceId).toBeNull()
+    expect(first).not.toHaveProperty('somethingNew')
+    expect(second?.transactionAmount.amount).toBe('7.5')
+    expect(second?.remittanceInformation).toEqual({ unstructured: ['a', 'b'] })
+  })
+
+  it('reads the overdraft number 0 as "0" and refuses a bad shape', () => {
+    const parsed = halOverdraftsSchema.parse({
+      overdrafts: { allowedAmount: { amount: 0, currency: 'EUR' } },
+      _links: { self: { href: '/o' } },
+    })
+    expect(parsed.overdrafts.allowedAmount.amount).toBe('0')
+    expect(halOverdraftsSchema.safeParse({ overdrafts: [], _links: { self: { href: '/o' } } }).success).toBe(false)
+    expect(
+      halTransactionsSchema.safeParse({
+        _links: { self: { href: '/x' } },
+        transactions: [
+          { transactionAmount: { amount: 1, currency: 'EUR' }, creditDebitIndicator: 'X', status: 'BOOK' },
+        ],
+      }).success,
+    ).toBe(false)
+  })
+
+  it('checks token responses (Bearer in any case, expires_in required)', () => {
+    expect(tokenResponseSchema.parse({ access_token: 'a', token_type: 'bearer', expires_in: 3600 }).token_type).toBe(
+      'Bearer',
+    )
+    expect(tokenResponseSchema.safeParse({ access_token: 'a', token_type: 'mac', expires_in: 3600 }).success).toBe(
+      false,
+    )
+    expect(tokenResponseSchema.safeParse({ access_token: 'a', token_type: 'Bearer' }).success).toBe(false)
+  })
+})
