@@ -5,6 +5,7 @@
  * or revoked token): the bank counts what reaches it (DESIGN.md invariant 2), and a 429 is recorded as refused.
  */
 import type { IncomingMessage } from 'node:http'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { AisMethod } from '../stet-api/wire.js'
 import type { AisContext, AisHandler } from './ais-context.js'
 import { getBalances, getOverdrafts, getTransactionDetails, getTransactions } from './account-resource-handlers.js'
@@ -34,6 +35,8 @@ export interface AisPipelineDeps {
   counter: DailyLimitCounter
   verifySignature: (request: SignedRequest) => SignatureCheck
   now: () => number
+  /** Delay before each AIS answer, after the call was counted. */
+  latencyMs: number
 }
 
 /** The bank's real 429 message (NOTES §5, from BPCE's gateway). */
@@ -93,13 +96,13 @@ function invalidToken(description: string): BankHttpError {
   })
 }
 
-export function handleAisRequest(
+export async function handleAisRequest(
   deps: AisPipelineDeps,
   req: IncomingMessage,
   url: URL,
   relativePath: string,
   body: Buffer,
-): BankResponse {
+): Promise<BankResponse> {
   const requestId = headerValue(req, 'x-request-id')
   if (requestId === undefined || requestId === '') throw new BankHttpError(400, 'X-Request-ID header missing')
   if (requestId.length > MAX_REQUEST_ID_LENGTH) throw new BankHttpError(400, 'X-Request-ID longer than 70 characters')
@@ -136,18 +139,21 @@ export function handleAisRequest(
       ? undefined
       : persona.accounts.find((candidate) => resourceIdOf(candidate.iban) === route.accountResourceId)
   const now = deps.now()
-  const decision = deps.counter.record(
-    {
-      clientId: bearer.grant.clientId,
-      psuId: persona.psuId,
-      iban: route.accountResourceId === undefined ? null : (account?.iban ?? route.accountResourceId),
-      method: route.aisMethod,
-    },
-    parisDay(now),
-    (headerValue(req, 'psu-ip-address') ?? '') !== '',
-    route.limited,
-  )
+  const limitKey = {
+    clientId: bearer.grant.clientId,
+    psuId: persona.psuId,
+    iban: route.accountResourceId === undefined ? null : (account?.iban ?? route.accountResourceId),
+    method: route.aisMethod,
+  }
+  const decision = deps.counter.record(limitKey, parisDay(now), (headerValue(req, 'psu-ip-address') ?? '') !== '', route.limited)
   if (decision === 'refused') throw new BankHttpError(429, LIMIT_MESSAGE)
+  // A bank that takes time to answer (benchmarks, single-flight tests): the call is in flight meanwhile.
+  const leave = deps.counter.enter(limitKey, parisDay(now))
+  try {
+    if (deps.latencyMs > 0) await sleep(deps.latencyMs)
+  } finally {
+    leave()
+  }
 
   if (bearer.kind === 'expired') throw invalidToken('The access token expired')
   if (bearer.kind === 'revoked') throw invalidToken('The access token was revoked')

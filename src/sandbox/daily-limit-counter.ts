@@ -23,6 +23,8 @@ export interface SandboxStatsKey extends LimitKey {
   present: number
   /** Calls without PSU-IP-Address refused with 429. */
   refused: number
+  /** The most calls on this key the bank was answering at one time (visible with `latencyMs`). */
+  maxInFlight: number
 }
 
 export interface SandboxStats {
@@ -34,6 +36,7 @@ export type LimitDecision = 'counted' | 'refused'
 
 export class DailyLimitCounter {
   readonly #keys = new Map<string, SandboxStatsKey>()
+  readonly #inFlight = new Map<string, number>()
 
   constructor(private readonly dailyLimit: number) {}
 
@@ -42,12 +45,7 @@ export class DailyLimitCounter {
    * (PUT /consents). The check comes before the increment: a refused call is recorded as refused, not as a call.
    */
   record(key: LimitKey, day: string, isPsuPresent: boolean, limited: boolean): LimitDecision {
-    const id = JSON.stringify([key.clientId, key.psuId, key.iban, key.method, day])
-    let entry = this.#keys.get(id)
-    if (!entry) {
-      entry = { ...key, day, batch: 0, present: 0, refused: 0 }
-      this.#keys.set(id, entry)
-    }
+    const entry = this.#entry(key, day)
     if (isPsuPresent) {
       entry.present++
       return 'counted'
@@ -58,6 +56,26 @@ export class DailyLimitCounter {
     }
     entry.batch++
     return 'counted'
+  }
+
+  /** Marks one answered call on the key as in progress until `leave` (the latency the bank takes to answer). */
+  enter(key: LimitKey, day: string): () => void {
+    const entry = this.#entry(key, day)
+    const id = idOf(key, day)
+    const current = (this.#inFlight.get(id) ?? 0) + 1
+    this.#inFlight.set(id, current)
+    entry.maxInFlight = Math.max(entry.maxInFlight, current)
+    return () => this.#inFlight.set(id, (this.#inFlight.get(id) ?? 1) - 1)
+  }
+
+  #entry(key: LimitKey, day: string): SandboxStatsKey {
+    const id = idOf(key, day)
+    let entry = this.#keys.get(id)
+    if (!entry) {
+      entry = { ...key, day, batch: 0, present: 0, refused: 0, maxInFlight: 0 }
+      this.#keys.set(id, entry)
+    }
+    return entry
   }
 
   stats(): SandboxStats {
@@ -73,5 +91,10 @@ export class DailyLimitCounter {
 
   reset(): void {
     this.#keys.clear()
+    this.#inFlight.clear()
   }
+}
+
+function idOf(key: LimitKey, day: string): string {
+  return JSON.stringify([key.clientId, key.psuId, key.iban, key.method, day])
 }

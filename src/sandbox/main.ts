@@ -1,7 +1,8 @@
 /**
  * `npm run sandbox`: the sandbox bank as its own process. Being a process entry, it is the one sandbox file that reads
  * `process.env`: SANDBOX_PORT (4010), DATA_DIR (./data, PKI under DATA_DIR/pki), STET_CLIENT_ID
- * (PSDFR-ACPR-SANDBOX), SANDBOX_TLS (`true` for HTTPS + mTLS; plain HTTP otherwise).
+ * (PSDFR-ACPR-SANDBOX), SANDBOX_TLS (`true` for HTTPS + mTLS; plain HTTP otherwise), SANDBOX_LATENCY_MS (0),
+ * SANDBOX_DAILY_LIMIT (4).
  */
 import { join } from 'node:path'
 import { loadOrCreateDevPki, sha256FingerprintHex } from '../pki/dev-pki.js'
@@ -13,11 +14,16 @@ async function main(): Promise<void> {
   const dataDir = process.env.DATA_DIR ?? './data'
   const clientId = process.env.STET_CLIENT_ID ?? 'PSDFR-ACPR-SANDBOX'
   const useTls = process.env.SANDBOX_TLS === 'true'
+  const latencyMs = Number(process.env.SANDBOX_LATENCY_MS ?? '0')
+  if (!Number.isInteger(latencyMs) || latencyMs < 0) throw new TypeError('SANDBOX_LATENCY_MS must be a non-negative integer')
+  const dailyLimit = Number(process.env.SANDBOX_DAILY_LIMIT ?? '4')
   const pki = await loadOrCreateDevPki(join(dataDir, 'pki'), { clientId })
   const bank = await startSandboxBank({
     port,
     clientId,
     tppCertificatePem: pki.qsealc.certPem,
+    latencyMs,
+    dailyLimit,
     tls: useTls ? { keyPem: pki.server.keyPem, certPem: pki.server.certPem, caPem: pki.caCertPem } : undefined,
   })
   process.stdout.write(

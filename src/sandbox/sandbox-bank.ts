@@ -43,6 +43,8 @@ export interface SandboxOptions {
   signatureMode?: SignatureMode
   /** Default systemClock. */
   clock?: Clock
+  /** Delay every AIS answer by this much (a bank that takes time: benchmarks, single-flight tests). Default 0. */
+  latencyMs?: number
 }
 
 export interface SandboxBank {
@@ -81,7 +83,7 @@ export async function startSandboxBank(options: SandboxOptions): Promise<Sandbox
     clientId: options.clientId,
     mode: options.signatureMode ?? 'strict',
   })
-  const deps = { oauth, consents, counter, verifySignature, now }
+  const deps = { oauth, consents, counter, verifySignature, now, latencyMs: options.latencyMs ?? 0 }
 
   async function route(req: IncomingMessage, url: URL): Promise<BankResponse> {
     const body = await readBody(req)

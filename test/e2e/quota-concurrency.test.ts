@@ -15,7 +15,8 @@ let sandbox: SandboxBank
 let t: TestGateway
 
 beforeAll(async () => {
-  sandbox = await startExternalSandbox(clock)
+  // A bank that takes 40 ms to answer, so that concurrent calls on one key would overlap there if they were made.
+  sandbox = await startExternalSandbox(clock, { latencyMs: 40 })
   t = await startTestGateway({ STET_BASE_URL: sandbox.url, SANDBOX_PERSONAS: 'true', CACHE_MIN_BATCH_MAX_AGE_MS: '0' }, { clock })
 })
 afterAll(async () => {
@@ -55,6 +56,9 @@ describe('200 concurrent identical unattended queries', () => {
     expect(calls.batch).toBeGreaterThanOrEqual(3) // the freshness policy spreads the calls over the day
     expect(calls.refused).toBe(0)
     expect(sandbox.stats().totals.refused).toBe(0)
+    // At most one bank call in flight per key: the 200 concurrent reads shared one.
+    const key = sandbox.stats().keys.find((k) => k.psuId === LEA && k.method === 'balances' && k.iban === LEA_IBAN)
+    expect(key?.maxInFlight).toBe(1)
     // Once the budget is spent, answers are the last good value flagged stale.
     expect(sources).toContain('CACHE:true')
     expect(sources).toContain('BANK:false')

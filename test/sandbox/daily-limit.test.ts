@@ -93,6 +93,7 @@ describe('the daily limit of unattended calls (BANK Limits)', () => {
       batch: 4,
       present: 6,
       refused: 1,
+      maxInFlight: 1,
     })
   })
 

@@ -8,7 +8,7 @@ import { startSandboxBank, type SandboxBank } from '../../src/sandbox/sandbox-ba
  * A sandbox bank that outlives the gateways under test (restarts, several processes): the referee keeps counting
  * across them. It trusts the same development PKI that `seedDataDir` copies into every DATA_DIR.
  */
-export async function startExternalSandbox(clock?: Clock): Promise<SandboxBank> {
+export async function startExternalSandbox(clock?: Clock, options: { latencyMs?: number } = {}): Promise<SandboxBank> {
   const pki = await loadOrCreateDevPki(path.join(tmpdir(), `stetgw-test-pki-${process.getuid?.() ?? 0}`), {
     clientId: 'PSDFR-ACPR-SANDBOX',
   })
@@ -16,6 +16,7 @@ export async function startExternalSandbox(clock?: Clock): Promise<SandboxBank> 
     tppCertificatePem: pki.qsealc.certPem,
     clientId: 'PSDFR-ACPR-SANDBOX',
     ...(clock === undefined ? {} : { clock }),
+    ...options,
   })
 }
 
