@@ -34,7 +34,8 @@ import { startSandboxBank, type SandboxBank } from './sandbox/sandbox-bank.js'
 import { AccountDataService } from './services/account-data-service.js'
 import { AccountsService } from './services/accounts-service.js'
 import { BankReader } from './services/bank-reader.js'
-import { linkPersonas, type LinkOutcome } from './services/persona-linking.js'
+import { ConsentService } from './services/consent-service.js'
+import { linkPersonas, personasToLink, type LinkOutcome } from './services/persona-linking.js'
 import { createBankDispatcher } from './stet/bank-transport.js'
 import { resolveBankBaseUrl } from './stet/banks.js'
 import { defaultKeyId } from './stet/http-signature.js'
@@ -162,7 +163,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       onStoreError: (error) => logger.warn({ err: String(error) }, 'cache store error'),
     })
     const accounts = new AccountsService({ reader, stet, defaultBank: config.stet.defaultBank })
-    const services: Services = { accounts, data: new AccountDataService({ reader, stet, clock }), reader }
+    const consents = new ConsentService({ reader, stet, accounts })
+    const services: Services = { accounts, data: new AccountDataService({ reader, stet, clock }), reader, consents }
 
     let linked: LinkOutcome[] = []
     if (config.sandbox.linkPersonas) {
@@ -172,11 +174,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         oauth,
         tokens,
         tokenStore,
-        stet,
-        reader,
         accounts,
+        consents,
         dispatcher,
-      })
+      }, personasToLink(config.sandbox.personaIds))
       for (const outcome of linked) {
         if (outcome.status === 'failed') logger.warn({ psu: maskIban(outcome.psuId), reason: outcome.reason }, 'persona not linked')
       }

@@ -21,6 +21,8 @@ export interface Config {
   readonly sandbox: {
     /** Personas linked at start (their OAuth flow + consent for everything they own). */
     readonly linkPersonas: boolean
+    /** Which PSU ids to link; empty = the bank's sandbox personas. */
+    readonly personaIds: readonly string[]
     readonly port: number
     readonly tls: boolean
     readonly accessTokenTtlSeconds: number
@@ -160,6 +162,10 @@ export function loadConfig(env: Env): Config {
     dataDir,
     sandbox: {
       linkPersonas: bool('SANDBOX_PERSONAS', mode === 'embedded-sandbox'),
+      personaIds: (opt('SANDBOX_PERSONA_IDS') ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
       port: int('SANDBOX_PORT', 0, 0, 65535),
       tls: bool('SANDBOX_TLS', false),
       accessTokenTtlSeconds: int('SANDBOX_ACCESS_TOKEN_TTL_SECONDS', 3600, 1),

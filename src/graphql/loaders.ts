@@ -30,7 +30,8 @@ export function createLoaders(caller: Caller, services: Services, op: OperationB
   const perKey = <K, V, C = K>(load: (key: K) => Promise<V>, cacheKeyFn?: (key: K) => C) =>
     new DataLoader<K, V, C>(
       async (keys) => {
-        const settled = await Promise.allSettled(keys.map(load))
+        // `async` so that a synchronous throw in one key's load fails that key only, never the whole batch.
+        const settled = await Promise.allSettled(keys.map(async (key) => load(key)))
         return settled.map((r) => (r.status === 'fulfilled' ? r.value : asError(r.reason)))
       },
       cacheKeyFn === undefined ? {} : { cacheKeyFn },

@@ -101,6 +101,11 @@ export class BankReader {
     return this.#deps.ledger.status(this.quotaParts(caller, target))
   }
 
+  /** What the cache holds for a target, without any bank call or quota (undefined when nothing). */
+  async peek<T>(caller: Caller, target: ReadTarget): Promise<T | undefined> {
+    return (await this.#deps.cache.get<T>(this.cacheKey(caller, target)))?.value
+  }
+
   async invalidate(keys: readonly string[]): Promise<void> {
     await this.#deps.cache.delete(keys)
   }

@@ -2,7 +2,7 @@
  * Sandbox convenience: at start, link the sandbox personas as a PSU would (their OAuth flow run against the sandbox,
  * then consent forwarded for everything they own), so a newcomer sees real data with no set-up.
  * Every bank request here that leaves without `PSU-IP-Address` holds its own reservation (DESIGN inv. 2): the
- * account list before and after consent, and the consent itself. A persona already linked (tokens kept under
+ * account list before and after consent (the consent changes it), and the consent itself. A persona already linked (tokens kept under
  * DATA_DIR or in the shared store) costs nothing on the next start.
  */
 import { randomUUID } from 'node:crypto'
@@ -10,10 +10,10 @@ import { request } from 'undici'
 import type { Dispatcher } from 'undici'
 import type { Caller } from '../auth/caller.js'
 import type { OAuthClient } from '../stet/oauth-client.js'
-import type { StetClient } from '../stet/stet-client.js'
 import type { TokenSource, TokenStore } from '../stet/token-source.js'
 import type { AccountsService } from './accounts-service.js'
-import type { BankReader, OperationBudget } from './bank-reader.js'
+import type { OperationBudget } from './bank-reader.js'
+import type { ConsentService } from './consent-service.js'
 
 export interface PersonaLink {
   readonly psuId: string
@@ -38,10 +38,15 @@ export interface PersonaLinkerDeps {
   readonly oauth: OAuthClient
   readonly tokens: TokenSource
   readonly tokenStore: TokenStore
-  readonly stet: StetClient
-  readonly reader: BankReader
   readonly accounts: AccountsService
+  readonly consents: ConsentService
   readonly dispatcher: Dispatcher
+}
+
+/** The personas to link: the bank's by default; other ids (benchmark personas) also get the identity consent. */
+export function personasToLink(ids: readonly string[]): readonly PersonaLink[] {
+  if (ids.length === 0) return SANDBOX_PERSONAS
+  return ids.map((psuId) => SANDBOX_PERSONAS.find((p) => p.psuId === psuId) ?? { psuId, psuIdentity: true })
 }
 
 export type LinkOutcome = { psuId: string; status: 'already-linked' | 'linked'; accounts: number } | { psuId: string; status: 'failed'; reason: string }
@@ -68,18 +73,14 @@ async function linkPersona(deps: PersonaLinkerDeps, persona: PersonaLink): Promi
 
   const caller: Caller = { psuId: persona.psuId, consumer: 'partner', presence: undefined, banks: [deps.bank] }
   const op: OperationBudget = { cacheOnly: false, spent: 0 }
-  const before = await deps.accounts.list(caller, deps.bank, op)
-  const ibans = before.value.map((a) => ({ iban: a.iban }))
-  await deps.reader.send(caller, { bank: deps.bank, method: 'consents' }, op, (access) =>
-    deps.stet.putConsents(
-      ref,
-      { balances: ibans, transactions: ibans, overdrafts: ibans, psuIdentity: persona.psuIdentity, trustedBeneficiaries: false },
-      access,
-    ),
+  const ibans = (await deps.accounts.list(caller, deps.bank, op)).value.map((a) => a.iban)
+  // Everything they own, for every resource; identity as the persona table says.
+  const after = await deps.consents.forward(
+    caller,
+    deps.bank,
+    { balances: ibans, transactions: ibans, overdrafts: ibans, psuIdentity: persona.psuIdentity },
+    op,
   )
-  // The consent changed the list (resourceIds and links appear): read it once more, with its own reservation.
-  await deps.accounts.invalidate(caller, deps.bank)
-  const after = await deps.accounts.list(caller, deps.bank, op)
   return { psuId: persona.psuId, status: 'linked', accounts: after.value.length }
 }
 
