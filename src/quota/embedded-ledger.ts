@@ -22,6 +22,7 @@ import { systemClock } from '../clock.js'
 import type { QuotaKeyParts, QuotaLedger, QuotaPolicy, QuotaStatus, ReserveOutcome } from './quota-ledger.js'
 import { createQuotaPolicy, formatQuotaKey, StoreUnavailableError } from './quota-ledger.js'
 import { describeQuota, describeRefusal } from './quota-status.js'
+import { publishReserve } from './quota-diagnostics.js'
 import type { KeySnapshot } from './quota-status.js'
 import { LedgerReservation } from './ledger-reservation.js'
 import type { ReservationStore } from './ledger-reservation.js'
@@ -99,7 +100,14 @@ export class EmbeddedLedger implements QuotaLedger, ReservationStore {
       if (record.exhaustedUntil !== null && now < record.exhaustedUntil) {
         return { kind: 'refused', snapshot: snapshot(), reason: 'exhausted' }
       }
-      if (!isGrantAllowed(record.grants.map((g) => g.at), now, limit, windows)) {
+      if (
+        !isGrantAllowed(
+          record.grants.map((g) => g.at),
+          now,
+          limit,
+          windows,
+        )
+      ) {
         return { kind: 'refused', snapshot: snapshot(), reason: 'limit' }
       }
       const grantId = randomUUID()
@@ -107,14 +115,15 @@ export class EmbeddedLedger implements QuotaLedger, ReservationStore {
       this.#db.put(recordKey(key), record)
       return { kind: 'granted', snapshot: snapshot(), grantId }
     })
-    if (decision.kind === 'refused') return describeRefusal(decision.snapshot, decision.reason)
+    if (decision.kind === 'refused')
+      return publishReserve('embedded', parts, describeRefusal(decision.snapshot, decision.reason))
     const status = describeQuota(decision.snapshot)
-    return {
+    return publishReserve('embedded', parts, {
       kind: 'granted',
       reservation: new LedgerReservation(key, decision.grantId, parts, this),
       used: status.used,
       remaining: status.remaining,
-    }
+    })
   }
 
   async status(parts: QuotaKeyParts): Promise<QuotaStatus> {
@@ -215,8 +224,10 @@ export class EmbeddedLedger implements QuotaLedger, ReservationStore {
   #readRecord(key: string, now: number): KeyRecord {
     const value = this.#db.get(recordKey(key))
     if (value === undefined) return { grants: [], exhaustedUntil: null }
-    if (!('grants' in value) || !Array.isArray(value.grants)) throw new TypeError(`the quota record of ${key} is malformed`)
-    const exhaustedUntil = typeof value.exhaustedUntil === 'number' && value.exhaustedUntil > now ? value.exhaustedUntil : null
+    if (!('grants' in value) || !Array.isArray(value.grants))
+      throw new TypeError(`the quota record of ${key} is malformed`)
+    const exhaustedUntil =
+      typeof value.exhaustedUntil === 'number' && value.exhaustedUntil > now ? value.exhaustedUntil : null
     return { grants: value.grants.filter((g) => g.at > now - GRANT_RETENTION_MS), exhaustedUntil }
   }
 }

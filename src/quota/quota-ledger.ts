@@ -59,14 +59,16 @@ export interface QuotaPolicyOptions {
 }
 
 function checkLimit(value: number, name: string): number {
-  if (!Number.isInteger(value) || value < 1) throw new TypeError(`${name} must be a positive integer, got ${String(value)}`)
+  if (!Number.isInteger(value) || value < 1)
+    throw new TypeError(`${name} must be a positive integer, got ${String(value)}`)
   return value
 }
 
 export function createQuotaPolicy(options: QuotaPolicyOptions = {}): QuotaPolicy {
   const limit = checkLimit(options.limit ?? DEFAULT_DAILY_LIMIT, 'limit')
   const limits = new Map<string, number>()
-  for (const [bank, value] of Object.entries(options.limits ?? {})) limits.set(bank, checkLimit(value, `limits.${bank}`))
+  for (const [bank, value] of Object.entries(options.limits ?? {}))
+    limits.set(bank, checkLimit(value, `limits.${bank}`))
   return { limitFor: (bank) => limits.get(bank) ?? limit, windows: options.windows ?? 'both' }
 }
 
@@ -104,15 +106,4 @@ export interface QuotaLedger {
 /** The ledger's store cannot be reached or answered nonsense: unattended calls are refused (invariant 6). */
 export class StoreUnavailableError extends GatewayError {
   readonly code = 'STORE_UNAVAILABLE'
-}
-
-/** For services: no unattended call is left for this key and no cached value can stand in. */
-export class QuotaExhaustedError extends GatewayError {
-  readonly code = 'QUOTA_EXHAUSTED'
-  constructor(
-    readonly quotaKey: string,
-    readonly retryAfterMs: number,
-  ) {
-    super(`no unattended bank call left for ${quotaKey}`)
-  }
 }

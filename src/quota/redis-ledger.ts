@@ -36,6 +36,7 @@ import { systemClock } from '../clock.js'
 import type { QuotaKeyParts, QuotaLedger, QuotaPolicy, QuotaStatus, ReserveOutcome } from './quota-ledger.js'
 import { createQuotaPolicy, formatQuotaHashTag, formatQuotaKey, StoreUnavailableError } from './quota-ledger.js'
 import { describeQuota, describeRefusal } from './quota-status.js'
+import { publishReserve } from './quota-diagnostics.js'
 import type { KeySnapshot, RefusalReason } from './quota-status.js'
 import { LedgerReservation } from './ledger-reservation.js'
 import type { ReservationStore } from './ledger-reservation.js'
@@ -102,7 +103,8 @@ interface ReserveReply {
 
 function toNumber(text: string | undefined, what: string): number {
   const value = Number(text)
-  if (text === undefined || text === '' || !Number.isFinite(value)) throw new TypeError(`the ledger script returned a bad ${what}`)
+  if (text === undefined || text === '' || !Number.isFinite(value))
+    throw new StoreUnavailableError(`the ledger script returned a bad ${what}`)
   return value
 }
 
@@ -112,7 +114,7 @@ function toOptionalNumber(text: string | undefined, what: string): number | null
 
 function toStrings(reply: unknown): string[] {
   if (!Array.isArray(reply) || !reply.every((item): item is string => typeof item === 'string')) {
-    throw new TypeError('the ledger script returned an unexpected reply')
+    throw new StoreUnavailableError('the ledger script returned an unexpected reply')
   }
   return reply
 }
@@ -130,6 +132,8 @@ export class RedisLedger implements QuotaLedger, ReservationStore {
   #epoch: StoreEpoch | undefined
   /** Settles on the first connection's outcome (or its timeout); shared by every call made meanwhile. */
   #firstAttempt: Promise<void> | undefined
+  /** A connection attempt is under way (node-redis: from connect or 'reconnecting' to 'ready' or 'error'). */
+  #attempting = true
 
   constructor(options: RedisLedgerOptions) {
     this.#policy = options.policy ?? createQuotaPolicy()
@@ -148,11 +152,16 @@ export class RedisLedger implements QuotaLedger, ReservationStore {
       },
     })
     this.#client.on('ready', () => {
+      this.#attempting = false
       if (this.#phase !== 'closed') this.#phase = 'ready'
     })
     // An 'error' with no listener would crash the process; the failure is reported to each caller instead.
     this.#client.on('error', () => {
+      this.#attempting = false
       if (this.#phase !== 'closed') this.#phase = 'down'
+    })
+    this.#client.on('reconnecting', () => {
+      this.#attempting = true
     })
     this.#client.on('end', () => {
       if (this.#phase !== 'closed') this.#phase = 'down'
@@ -207,14 +216,14 @@ export class RedisLedger implements QuotaLedger, ReservationStore {
         exhaustedUntil: reply.exhaustedUntil,
         lostUntil: lost,
       }
-      if (reply.reason !== '') return describeRefusal(snapshot, reply.reason)
+      if (reply.reason !== '') return publishReserve('redis', parts, describeRefusal(snapshot, reply.reason))
       const status = describeQuota(snapshot)
-      return {
+      return publishReserve('redis', parts, {
         kind: 'granted',
         reservation: new LedgerReservation(key, grantId, parts, this),
         used: status.used,
         remaining: status.remaining,
-      }
+      })
     }
     throw new StoreUnavailableError('the quota store epoch kept changing')
   }
@@ -242,11 +251,11 @@ export class RedisLedger implements QuotaLedger, ReservationStore {
 
   async markExhausted(parts: QuotaKeyParts): Promise<void> {
     const reply = toStrings(
-      await this.#evalScript(SCRIPTS.markExhausted, [this.#exhaustedKey(parts)], [
-        this.#nowOverride(),
-        this.#policy.windows,
-        ...this.#midnights(),
-      ]),
+      await this.#evalScript(
+        SCRIPTS.markExhausted,
+        [this.#exhaustedKey(parts)],
+        [this.#nowOverride(), this.#policy.windows, ...this.#midnights()],
+      ),
     )
     if (reply[0] !== 'ok') throw new StoreUnavailableError('the quota store clock is days away from ours')
   }
@@ -254,6 +263,9 @@ export class RedisLedger implements QuotaLedger, ReservationStore {
   async close(): Promise<void> {
     if (this.#phase === 'closed') return
     this.#phase = 'closed'
+    // node-redis cannot abort a connection attempt: destroy() during the handshake leaves the new socket open (and
+    // the process alive). Let the attempt under way settle first; between attempts destroy() stops the retries.
+    if (this.#attempting) await this.#attemptSettled(2 * this.#connectTimeoutMs + 1000)
     if (this.#client.isOpen) this.#client.destroy()
   }
 
@@ -286,12 +298,11 @@ export class RedisLedger implements QuotaLedger, ReservationStore {
       }
       const id = newEpochId()
       const reply = toStrings(
-        await this.#evalScript(SCRIPTS.setEpoch, [this.#storeEpochKey()], [
-          found?.id ?? '',
-          id,
-          verdict.lost ? '1' : '0',
-          this.#nowOverride(),
-        ]),
+        await this.#evalScript(
+          SCRIPTS.setEpoch,
+          [this.#storeEpochKey()],
+          [found?.id ?? '', id, verdict.lost ? '1' : '0', this.#nowOverride()],
+        ),
       )
       const held = this.#toEpoch(reply[0], reply[1])
       if (held !== undefined && held.id === id) {
@@ -401,19 +412,25 @@ export class RedisLedger implements QuotaLedger, ReservationStore {
   /** Waits for the first connection attempt only; once the store has been down, calls fail at once until it is back. */
   async #whenConnected(): Promise<void> {
     if (this.#phase === 'connecting') {
-      this.#firstAttempt ??= new Promise<void>((resolve) => {
-        const settle = (): void => {
-          clearTimeout(timer)
-          this.#client.off('ready', settle)
-          this.#client.off('error', settle)
-          resolve()
-        }
-        const timer = setTimeout(settle, this.#connectTimeoutMs).unref()
-        this.#client.on('ready', settle)
-        this.#client.on('error', settle)
-      })
+      this.#firstAttempt ??= this.#attemptSettled(this.#connectTimeoutMs)
       await this.#firstAttempt
     }
-    if (this.#phase !== 'ready') throw new StoreUnavailableError(`the quota store is ${this.#phase === 'closed' ? 'closed' : 'unreachable'}`)
+    if (this.#phase !== 'ready')
+      throw new StoreUnavailableError(`the quota store is ${this.#phase === 'closed' ? 'closed' : 'unreachable'}`)
+  }
+
+  /** Resolves when the connection attempt under way succeeds or fails, or after `timeoutMs`. */
+  #attemptSettled(timeoutMs: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const settle = (): void => {
+        clearTimeout(timer)
+        this.#client.off('ready', settle)
+        this.#client.off('error', settle)
+        resolve()
+      }
+      const timer = setTimeout(settle, timeoutMs).unref()
+      this.#client.on('ready', settle)
+      this.#client.on('error', settle)
+    })
   }
 }

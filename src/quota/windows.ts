@@ -68,7 +68,10 @@ export interface WindowState {
 }
 
 /** Grants in the window ending at `now`: those inside the Paris day (or later) and those after `now − 24 h`. */
-function countWindows(grants: readonly number[], now: number): { calendarUsed: number; rollingUsed: number; dayStart: number } {
+function countWindows(
+  grants: readonly number[],
+  now: number,
+): { calendarUsed: number; rollingUsed: number; dayStart: number } {
   const dayStart = parisDayStart(now)
   const rollingFloor = now - ROLLING_WINDOW_MS
   let calendarUsed = 0
@@ -91,7 +94,12 @@ export function isGrantAllowed(grants: readonly number[], now: number, limit: nu
   return usedFor(windows, calendarUsed, rollingUsed) < limit
 }
 
-export function evaluateWindows(grants: readonly number[], now: number, limit: number, windows: QuotaWindows): WindowState {
+export function evaluateWindows(
+  grants: readonly number[],
+  now: number,
+  limit: number,
+  windows: QuotaWindows,
+): WindowState {
   const { calendarUsed, rollingUsed } = countWindows(grants, now)
   const calendarResetsAt = nextParisMidnight(now)
   let rollingNextFreeAt: number | null = null

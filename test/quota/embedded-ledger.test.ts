@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { transformFile } from '@swc/core'
 import { EmbeddedLedger } from '../../src/quota/embedded-ledger.js'
+import { quotaReserveChannel } from '../../src/quota/quota-diagnostics.js'
 import type { QuotaLedger } from '../../src/quota/quota-ledger.js'
 import { createQuotaPolicy, StoreUnavailableError } from '../../src/quota/quota-ledger.js'
 import type { LedgerHarness, LedgerOpenOptions } from './ledger-contract.js'
@@ -83,6 +84,30 @@ describe('EmbeddedLedger: store loss (invariant 6)', () => {
     expect(grantedOf(await second.reserve(keyOf())).used).toBe(2)
   })
 
+  it('publishes each outcome on gateway:quota:reserve without PSU identifiers', async () => {
+    await harness.reset()
+    const events: unknown[] = []
+    const listener = (event: unknown): void => {
+      events.push(event)
+    }
+    quotaReserveChannel.subscribe(listener)
+    try {
+      const ledger = harness.open({ clock: new TestClock(paris('2026-02-10T10:00')).read, trustEmptyStore: true })
+      for (let i = 0; i < 5; i++) await ledger.reserve(keyOf())
+    } finally {
+      quotaReserveChannel.unsubscribe(listener)
+    }
+    expect(events).toHaveLength(5)
+    expect(events[0]).toEqual({ store: 'embedded', bank: 'caisse-epargne', method: 'balances', kind: 'granted' })
+    expect(events[4]).toEqual({
+      store: 'embedded',
+      bank: 'caisse-epargne',
+      method: 'balances',
+      kind: 'refused',
+      reason: 'limit',
+    })
+  })
+
   it('fails closed once closed', async () => {
     await harness.reset()
     const ledger = harness.open({ clock: new TestClock(paris('2026-02-10T10:00')).read, trustEmptyStore: true })
@@ -105,7 +130,11 @@ describe('EmbeddedLedger: durability across a crash', () => {
     await mkdir(join(root, 'node_modules', '.cache'), { recursive: true })
     build = await mkdtemp(join(root, 'node_modules', '.cache', 'quota-durability-'))
     await writeFile(join(build, 'package.json'), JSON.stringify({ type: 'module' }))
-    const sources = ['src/errors.ts', 'src/clock.ts', ...(await readdir(join(root, 'src/quota'))).map((f) => `src/quota/${f}`)]
+    const sources = [
+      'src/errors.ts',
+      'src/clock.ts',
+      ...(await readdir(join(root, 'src/quota'))).map((f) => `src/quota/${f}`),
+    ]
     for (const source of sources.filter((s) => s.endsWith('.ts'))) {
       const { code } = await transformFile(join(root, source), {
         jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },

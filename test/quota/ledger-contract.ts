@@ -49,7 +49,8 @@ export function grantedOf(outcome: ReserveOutcome): Extract<ReserveOutcome, { ki
 export function describeLedgerContract(name: string, harness: LedgerHarness): void {
   describe(`${name}: the QuotaLedger contract`, () => {
     let clock: TestClock
-    const open = (policy?: QuotaPolicy): QuotaLedger => harness.open({ clock: clock.read, policy, trustEmptyStore: true })
+    const open = (policy?: QuotaPolicy): QuotaLedger =>
+      harness.open({ clock: clock.read, policy, trustEmptyStore: true })
 
     beforeEach(async () => {
       clock = new TestClock(paris('2026-02-10T09:00'))
@@ -63,8 +64,13 @@ export function describeLedgerContract(name: string, harness: LedgerHarness): vo
       expect(outcomes.filter((o) => o.kind === 'granted')).toHaveLength(4)
       const refused = outcomes.filter((o) => o.kind === 'refused')
       expect(refused).toHaveLength(16)
-      for (const o of refused) expect(o).toMatchObject({ reason: 'limit', used: 4, nextAllowedAt: clock.now + 24 * HOUR })
-      expect(await ledger.status(keyOf())).toMatchObject({ used: 4, remaining: 0, nextAllowedAt: clock.now + 24 * HOUR })
+      for (const o of refused)
+        expect(o).toMatchObject({ reason: 'limit', used: 4, nextAllowedAt: clock.now + 24 * HOUR })
+      expect(await ledger.status(keyOf())).toMatchObject({
+        used: 4,
+        remaining: 0,
+        nextAllowedAt: clock.now + 24 * HOUR,
+      })
     })
 
     it('grants exactly 4 of 20 concurrent reserves spread over two replicas of one store', async () => {
@@ -79,7 +85,10 @@ export function describeLedgerContract(name: string, harness: LedgerHarness): vo
       const ledger = open()
       const first = grantedOf(await ledger.reserve(keyOf()))
       expect(first).toMatchObject({ used: 1, remaining: 3 })
-      expect(first.reservation).toMatchObject({ kind: 'reservation', quotaKey: 'PSDFR-ACPR-13807|caisse-epargne|9999999901|FR7617515000920400430518020|balances' })
+      expect(first.reservation).toMatchObject({
+        kind: 'reservation',
+        quotaKey: 'PSDFR-ACPR-13807|caisse-epargne|9999999901|FR7617515000920400430518020|balances',
+      })
     })
 
     it('gives one unit back on release, once', async () => {
@@ -98,8 +107,16 @@ export function describeLedgerContract(name: string, harness: LedgerHarness): vo
       const granted = grantedOf(await ledger.reserve(keyOf()))
       await granted.reservation.markExhausted()
       const midnight = paris('2026-02-11T00:00')
-      expect(await ledger.reserve(keyOf())).toMatchObject({ kind: 'refused', reason: 'exhausted', nextAllowedAt: midnight })
-      expect(await ledger.status(keyOf())).toMatchObject({ exhaustedUntil: midnight, remaining: 0, nextAllowedAt: midnight })
+      expect(await ledger.reserve(keyOf())).toMatchObject({
+        kind: 'refused',
+        reason: 'exhausted',
+        nextAllowedAt: midnight,
+      })
+      expect(await ledger.status(keyOf())).toMatchObject({
+        exhaustedUntil: midnight,
+        remaining: 0,
+        nextAllowedAt: midnight,
+      })
       clock.now = midnight - 1
       expect(await ledger.reserve(keyOf())).toMatchObject({ kind: 'refused', reason: 'exhausted' })
       clock.now = midnight
@@ -173,7 +190,11 @@ export function describeLedgerContract(name: string, harness: LedgerHarness): vo
         clock.now = paris(start)
         for (let i = 0; i < 4; i++) grantedOf(await ledger.reserve(keyOf()))
         clock.now = paris(next) - 1
-        expect(await ledger.reserve(keyOf())).toMatchObject({ kind: 'refused', reason: 'limit', nextAllowedAt: paris(next) })
+        expect(await ledger.reserve(keyOf())).toMatchObject({
+          kind: 'refused',
+          reason: 'limit',
+          nextAllowedAt: paris(next),
+        })
         clock.now = paris(next)
         grantedOf(await ledger.reserve(keyOf()))
       }
@@ -184,13 +205,19 @@ export function describeLedgerContract(name: string, harness: LedgerHarness): vo
       clock.now = paris('2026-02-10T23:00')
       for (let i = 0; i < 4; i++) grantedOf(await ledger.reserve(keyOf()))
       clock.now = paris('2026-02-11T00:30')
-      expect(await ledger.reserve(keyOf())).toMatchObject({ kind: 'refused', reason: 'limit', nextAllowedAt: paris('2026-02-11T23:00') })
+      expect(await ledger.reserve(keyOf())).toMatchObject({
+        kind: 'refused',
+        reason: 'limit',
+        nextAllowedAt: paris('2026-02-11T23:00'),
+      })
       const status = await ledger.status(keyOf())
       expect(status).toMatchObject({
         calendarDay: { used: 0, resetsAt: paris('2026-02-12T00:00') },
         rolling24h: { used: 4, nextFreeAt: paris('2026-02-11T23:00') },
         exhaustedUntil: null,
       })
+      clock.now = paris('2026-02-11T23:00') - 1
+      expect(await ledger.reserve(keyOf())).toMatchObject({ kind: 'refused', reason: 'limit' })
       clock.now = paris('2026-02-11T23:00')
       grantedOf(await ledger.reserve(keyOf()))
     })

@@ -3,7 +3,12 @@ import { randomUUID } from 'node:crypto'
 import { createClient } from 'redis'
 import type { RedisClientType } from 'redis'
 import type { QuotaLedger } from '../../src/quota/quota-ledger.js'
-import { createQuotaPolicy, formatQuotaHashTag, formatQuotaKey, StoreUnavailableError } from '../../src/quota/quota-ledger.js'
+import {
+  createQuotaPolicy,
+  formatQuotaHashTag,
+  formatQuotaKey,
+  StoreUnavailableError,
+} from '../../src/quota/quota-ledger.js'
 import { RedisLedger } from '../../src/quota/redis-ledger.js'
 import type { LedgerHarness, LedgerOpenOptions } from './ledger-contract.js'
 import { describeLedgerContract, grantedOf, HOUR, keyOf, paris, TestClock } from './ledger-contract.js'
@@ -66,7 +71,11 @@ describe('RedisLedger: Redis specifics', () => {
     const tag = formatQuotaHashTag(keyOf())
     expect(tag).toBe('{caisse-epargne:9999999901}')
     expect(keys.sort()).toEqual(
-      [`${harness.prefix}${tag}:${formatQuotaKey(keyOf())}`, `${harness.prefix}${tag}:epoch`, `${harness.prefix}epoch`].sort(),
+      [
+        `${harness.prefix}${tag}:${formatQuotaKey(keyOf())}`,
+        `${harness.prefix}${tag}:epoch`,
+        `${harness.prefix}epoch`,
+      ].sort(),
     )
   })
 
@@ -75,7 +84,11 @@ describe('RedisLedger: Redis specifics', () => {
     const admin = harness.admin
     const [seconds] = await admin.time()
     grantedOf(await ledger.reserve(keyOf()))
-    const grants = await admin.zRangeWithScores(`${harness.prefix}${formatQuotaHashTag(keyOf())}:${formatQuotaKey(keyOf())}`, 0, -1)
+    const grants = await admin.zRangeWithScores(
+      `${harness.prefix}${formatQuotaHashTag(keyOf())}:${formatQuotaKey(keyOf())}`,
+      0,
+      -1,
+    )
     expect(grants).toHaveLength(1)
     expect(Math.floor((grants[0]?.score ?? 0) / 1000)).toBeGreaterThanOrEqual(Number(seconds))
     expect((await ledger.status(keyOf())).used).toBe(1)
@@ -106,7 +119,11 @@ describe('RedisLedger: Redis specifics', () => {
     expect(await harness.wipe()).toBeGreaterThan(0)
     clock.now = paris('2026-02-10T20:00')
     const until = paris('2026-02-11T20:00') // max(next Paris midnight, lostAt + 24 h)
-    expect(await replica.reserve(keyOf())).toMatchObject({ kind: 'refused', reason: 'store-lost', nextAllowedAt: until })
+    expect(await replica.reserve(keyOf())).toMatchObject({
+      kind: 'refused',
+      reason: 'store-lost',
+      nextAllowedAt: until,
+    })
     expect(await replica.reserve(keyOf({ psu: 'never-seen' }))).toMatchObject({ kind: 'refused', reason: 'store-lost' })
     // The tentative grant made before the loss was seen has been taken back.
     expect(await replica.status(keyOf())).toMatchObject({ used: 0, exhaustedUntil: until, nextAllowedAt: until })
@@ -133,7 +150,11 @@ describe('RedisLedger: Redis specifics', () => {
 
   it('treats an empty Redis at start as lost without trustEmptyStore (production)', async () => {
     const clock = new TestClock(paris('2026-02-10T10:00'))
-    const ledger = harness.open({ clock: clock.read, trustEmptyStore: false, policy: createQuotaPolicy({ windows: 'calendar-day' }) })
+    const ledger = harness.open({
+      clock: clock.read,
+      trustEmptyStore: false,
+      policy: createQuotaPolicy({ windows: 'calendar-day' }),
+    })
     expect(await ledger.reserve(keyOf())).toMatchObject({
       kind: 'refused',
       reason: 'store-lost',
@@ -158,6 +179,10 @@ describe('RedisLedger: Redis specifics', () => {
     for (let i = 0; i < 4; i++) grantedOf(await a.reserve(keyOf()))
     clock.now += HOUR
     const b = harness.open({ clock: clock.read, trustEmptyStore: false })
-    expect(await b.reserve(keyOf())).toMatchObject({ kind: 'refused', reason: 'limit', nextAllowedAt: paris('2026-02-11T23:30') })
+    expect(await b.reserve(keyOf())).toMatchObject({
+      kind: 'refused',
+      reason: 'limit',
+      nextAllowedAt: paris('2026-02-11T23:30'),
+    })
   })
 })

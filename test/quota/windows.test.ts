@@ -65,7 +65,9 @@ describe('Paris calendar day', () => {
     const grants = four(paris('2026-03-29T00:00'))
     expect(isGrantAllowed(grants, paris('2026-03-29T23:59:59.999'), 4, 'calendar-day')).toBe(false)
     expect(isGrantAllowed(grants, paris('2026-03-30T00:00'), 4, 'calendar-day')).toBe(true)
-    expect(evaluateWindows(grants, paris('2026-03-29T12:00'), 4, 'calendar-day').freeAt).toBe(paris('2026-03-29T00:00') + 23 * HOUR)
+    expect(evaluateWindows(grants, paris('2026-03-29T12:00'), 4, 'calendar-day').freeAt).toBe(
+      paris('2026-03-29T00:00') + 23 * HOUR,
+    )
   })
 
   it('on the 25-hour day, calls stay refused for 25 hours and reset at the next Paris midnight', () => {
