@@ -39,10 +39,18 @@ export class AccountsService {
     })
   }
 
-  async byId(caller: Caller, id: string, op: OperationBudget): Promise<Fresh<AccountRecord>> {
+  /**
+   * Resolves a public account id against the caller's own list (loaded by the caller, so that `accounts` and
+   * `account(id)` in one operation share one read): NOT_FOUND for anything else, with no bank call for it.
+   */
+  async byId(
+    caller: Caller,
+    id: string,
+    listFor: (bank: string) => Promise<Fresh<AccountRecord[]>>,
+  ): Promise<Fresh<AccountRecord>> {
     const decoded = decodeAccountId(id)
     if (decoded === undefined || !caller.banks.includes(decoded.bank)) throw new AccountNotFoundError()
-    const list = await this.list(caller, decoded.bank, op)
+    const list = await listFor(decoded.bank)
     const account = list.value.find((a) => a.iban === decoded.iban)
     if (account === undefined) throw new AccountNotFoundError()
     return { value: account, freshness: list.freshness }

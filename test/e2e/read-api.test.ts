@@ -175,6 +175,20 @@ describe('data exactly as the sandbox holds it', () => {
   })
 })
 
+describe('account(id)', () => {
+  it('shares the account list read with accounts in the same operation', async () => {
+    const token = await t.gateway.devToken('9999999903', { present: true })
+    const list = await t.query('{ accounts { id } }', { token })
+    const id = (list.data?.accounts as { id: string }[])[0]?.id ?? ''
+    const calls = await delta('9999999903', async () => {
+      const res = await t.query(`{ accounts { iban } account(id: "${id}") { iban name } again: account(id: "${id}") { iban } }`, { token })
+      expect(res.errors).toBeUndefined()
+      expect(res.data?.account).toEqual({ iban: 'FR7617515000920400085945890', name: 'Mr et Mme GEORGES PERSONAC' })
+    })
+    expect(calls).toEqual({ accounts: 1 })
+  })
+})
+
 describe('errors: partial data, stable codes, no bank body, no stack', () => {
   it('an unknown account id and an account of another PSU are NOT_FOUND, with no bank call', async () => {
     const leaToken = await t.gateway.devToken('9999999901')

@@ -31,7 +31,7 @@ export class AccountResolver {
 
   @Query(() => Account, { nullable: true, description: 'One account by its id; NOT_FOUND when it is not the PSU\'s.' })
   async account(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<AccountParent> {
-    const found = await ctx.services.accounts.byId(ctx.caller, id, ctx.budget)
+    const found = await ctx.services.accounts.byId(ctx.caller, id, (bank) => ctx.loaders.accounts.load(bank))
     return { ...found.value, listFreshness: found.freshness }
   }
 
