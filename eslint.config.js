@@ -5,7 +5,10 @@ import tseslint from 'typescript-eslint'
 const layer = (files, forbidden) => ({
   files,
   rules: {
-    'no-restricted-imports': ['error', { patterns: forbidden.map((f) => ({ group: [`**/${f}/**`], message: `${files[0]} may not import ${f}/` })) }],
+    'no-restricted-imports': [
+      'error',
+      { patterns: forbidden.map((f) => ({ group: [`**/${f}/**`], message: `${files[0]} may not import ${f}/` })) },
+    ],
   },
 })
 

@@ -15,8 +15,13 @@ try {
 }
 const logger = createLogger(config.logLevel)
 const gateway = await startGateway(config, { logger })
-logger.info({ graphql: `${gateway.url}/graphql`, graphiql: `${gateway.url}/graphiql`, sandbox: gateway.sandbox?.url }, 'stet-gateway ready')
-console.log(`\n  GraphQL:  ${gateway.url}/graphql\n  GraphiQL: ${gateway.url}/graphiql${gateway.sandbox ? `\n  Sandbox bank: ${gateway.sandbox.url}` : ''}\n  Token:    npm run token -- --psu 9999999901 [--present]\n`)
+logger.info(
+  { graphql: `${gateway.url}/graphql`, graphiql: `${gateway.url}/graphiql`, sandbox: gateway.sandbox?.url },
+  'stet-gateway ready',
+)
+console.log(
+  `\n  GraphQL:  ${gateway.url}/graphql\n  GraphiQL: ${gateway.url}/graphiql${gateway.sandbox ? `\n  Sandbox bank: ${gateway.sandbox.url}` : ''}\n  Token:    npm run token -- --psu 9999999901 [--present]\n`,
+)
 
 const stop = (signal: string): void => {
   logger.info({ signal }, 'stopping')

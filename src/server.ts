@@ -74,7 +74,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const logger = options.logger ?? silentLogger
   const closers: (() => Promise<unknown>)[] = []
   const close = async (): Promise<void> => {
-    for (const fn of closers.reverse()) await fn().catch((error: unknown) => logger.warn({ err: String(error) }, 'close failed'))
+    for (const fn of closers.reverse())
+      await fn().catch((error: unknown) => logger.warn({ err: String(error) }, 'close failed'))
   }
   try {
     const credentials = await loadCredentials(config)
@@ -96,22 +97,39 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       logger.info({ url: sandbox.url }, 'embedded sandbox bank started')
     }
     const baseUrlFor = (bank: string): string =>
-      resolveBankBaseUrl(bank, { environment: config.stet.environment, ...(baseUrlOverride === undefined ? {} : { baseUrlOverride }) })
+      resolveBankBaseUrl(bank, {
+        environment: config.stet.environment,
+        ...(baseUrlOverride === undefined ? {} : { baseUrlOverride }),
+      })
 
     const tpp = config.stet.clientId
-    const policy = createQuotaPolicy({ limit: config.quota.dailyLimit, limits: config.quota.limitsByBank, windows: config.quota.windows })
+    const policy = createQuotaPolicy({
+      limit: config.quota.dailyLimit,
+      limits: config.quota.limitsByBank,
+      windows: config.quota.windows,
+    })
     let ledger: QuotaLedger
     let keyv: Keyv
     let lock: DistributedLock
     let tokenStore: TokenStore
     if (config.store.kind === 'redis') {
       const prefix = config.store.prefix
-      const client = createClient({ url: config.store.url, disableOfflineQueue: true, socket: { connectTimeout: 2000 } }) as RedisClientType
+      const client = createClient({
+        url: config.store.url,
+        disableOfflineQueue: true,
+        socket: { connectTimeout: 2000 },
+      }) as RedisClientType
       client.on('error', (error: unknown) => logger.warn({ err: String(error) }, 'redis error'))
       await client.connect()
       // `close()` waits for the server; with the store gone it would wait forever (fail fast instead).
       closers.push(async () => (client.isReady ? client.close() : client.destroy()))
-      ledger = new RedisLedger({ url: config.store.url, policy, prefix: `${prefix}quota:`, trustEmptyStore: config.quota.trustEmptyStore, ...(options.clock === undefined ? {} : { clock }) })
+      ledger = new RedisLedger({
+        url: config.store.url,
+        policy,
+        prefix: `${prefix}quota:`,
+        trustEmptyStore: config.quota.trustEmptyStore,
+        ...(options.clock === undefined ? {} : { clock }),
+      })
       const keyvRedis = new KeyvRedis(client, { throwOnErrors: true, throwOnConnectError: true })
       keyv = new Keyv({ store: keyvRedis, namespace: `${prefix}cache`, throwOnErrors: true })
       lock = new RedisLock(client, { prefix })
@@ -119,7 +137,12 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         logger.warn({ err: String(error) }, 'token store error'),
       )
     } else {
-      ledger = new EmbeddedLedger({ dir: path.join(config.dataDir, 'quota'), policy, clock, trustEmptyStore: config.quota.trustEmptyStore })
+      ledger = new EmbeddedLedger({
+        dir: path.join(config.dataDir, 'quota'),
+        policy,
+        clock,
+        trustEmptyStore: config.quota.trustEmptyStore,
+      })
       const store = new LmdbKeyvStore(path.join(config.dataDir, 'cache'))
       closers.push(() => store.disconnect())
       keyv = new Keyv({ store, namespace: 'cache', throwOnErrors: true })
@@ -168,18 +191,22 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
 
     let linked: LinkOutcome[] = []
     if (config.sandbox.linkPersonas) {
-      linked = await linkPersonas({
-        bank: config.stet.defaultBank,
-        redirectUri: config.stet.redirectUri,
-        oauth,
-        tokens,
-        tokenStore,
-        accounts,
-        consents,
-        dispatcher,
-      }, personasToLink(config.sandbox.personaIds))
+      linked = await linkPersonas(
+        {
+          bank: config.stet.defaultBank,
+          redirectUri: config.stet.redirectUri,
+          oauth,
+          tokens,
+          tokenStore,
+          accounts,
+          consents,
+          dispatcher,
+        },
+        personasToLink(config.sandbox.personaIds),
+      )
       for (const outcome of linked) {
-        if (outcome.status === 'failed') logger.warn({ psu: maskIban(outcome.psuId), reason: outcome.reason }, 'persona not linked')
+        if (outcome.status === 'failed')
+          logger.warn({ psu: maskIban(outcome.psuId), reason: outcome.reason }, 'persona not linked')
       }
       logger.info({ personas: linked.map((o) => o.status) }, 'sandbox personas linked')
     }
@@ -187,7 +214,11 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     const devSecret = await loadOrCreateDevSecret(config.dataDir)
     const devToken = (psuId: string, opts: { present?: boolean; banks?: string[] } = {}): Promise<string> => {
       if (!config.auth.devTokens) throw new Error('development tokens are only available in sandbox mode')
-      return issueDevToken(devSecret, { psuId, present: opts.present ?? false, banks: opts.banks ?? [] }, { clock, ttlSeconds: 12 * 3600 })
+      return issueDevToken(
+        devSecret,
+        { psuId, present: opts.present ?? false, banks: opts.banks ?? [] },
+        { clock, ttlSeconds: 12 * 3600 },
+      )
     }
 
     const schema = await buildGatewaySchema()
@@ -205,10 +236,17 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     const handler = await createGatewayHandler({
       apollo,
       verifyCaller: (req) =>
-        verifyCaller(req, { devSecret, trustedProxies: config.http.trustedProxies, defaultBank: config.stet.defaultBank, clock }),
+        verifyCaller(req, {
+          devSecret,
+          trustedProxies: config.http.trustedProxies,
+          defaultBank: config.stet.defaultBank,
+          clock,
+        }),
       createContext: (caller) => createContext(caller, services),
       graphiqlHeaders: async () =>
-        config.auth.devTokens ? { Authorization: `Bearer ${await devToken('9999999901')}` } : { Authorization: 'Bearer <token>' },
+        config.auth.devTokens
+          ? { Authorization: `Bearer ${await devToken('9999999901')}` }
+          : { Authorization: 'Bearer <token>' },
       health: async () => {
         try {
           await ledger.status({ tpp, bank: config.stet.defaultBank, psu: 'health', method: 'accounts' })
@@ -243,16 +281,21 @@ async function loadCredentials(config: Config): Promise<Credentials> {
   const creds = config.stet.credentials
   if (creds.kind === 'dev-pki') {
     const pki = await loadOrCreateDevPki(path.join(config.dataDir, 'pki'), { clientId: config.stet.clientId })
-    const tls = config.sandbox.tls ? { certPem: pki.qwac.certPem, keyPem: pki.qwac.keyPem, caPem: pki.caCertPem } : undefined
+    const tls = config.sandbox.tls
+      ? { certPem: pki.qwac.certPem, keyPem: pki.qwac.keyPem, caPem: pki.caCertPem }
+      : undefined
     return {
       signingKeyPem: pki.qsealc.keyPem,
       keyId: config.stet.keyId ?? defaultKeyId('localhost', pki.qsealc.certPem),
       tls,
       tppCertificatePem: pki.qsealc.certPem,
-      sandboxTls: config.sandbox.tls ? { keyPem: pki.server.keyPem, certPem: pki.server.certPem, caPem: pki.caCertPem } : undefined,
+      sandboxTls: config.sandbox.tls
+        ? { keyPem: pki.server.keyPem, certPem: pki.server.certPem, caPem: pki.caCertPem }
+        : undefined,
     }
   }
-  const read = (file: string | undefined): Promise<string | undefined> => (file === undefined ? Promise.resolve(undefined) : readFile(file, 'utf8'))
+  const read = (file: string | undefined): Promise<string | undefined> =>
+    file === undefined ? Promise.resolve(undefined) : readFile(file, 'utf8')
   const [signingKeyPem, certPem, keyPem, caPem] = await Promise.all([
     readFile(creds.qsealcKeyFile, 'utf8'),
     read(creds.qwacCertFile),
@@ -262,7 +305,10 @@ async function loadCredentials(config: Config): Promise<Credentials> {
   return {
     signingKeyPem,
     keyId: config.stet.keyId ?? config.stet.clientId,
-    tls: certPem === undefined || keyPem === undefined ? undefined : { certPem, keyPem, ...(caPem === undefined ? {} : { caPem }) },
+    tls:
+      certPem === undefined || keyPem === undefined
+        ? undefined
+        : { certPem, keyPem, ...(caPem === undefined ? {} : { caPem }) },
     tppCertificatePem: undefined,
     sandboxTls: undefined,
   }

@@ -30,4 +30,10 @@ if (!Number.isInteger(ttlSeconds) || ttlSeconds < 60) {
   process.exit(2)
 }
 const secret = await loadOrCreateDevSecret(config.dataDir)
-console.log(await issueDevToken(secret, { psuId: values.psu, present: values.present, banks: values.bank ?? [] }, { clock: systemClock, ttlSeconds }))
+console.log(
+  await issueDevToken(
+    secret,
+    { psuId: values.psu, present: values.present, banks: values.bank ?? [] },
+    { clock: systemClock, ttlSeconds },
+  ),
+)

@@ -48,7 +48,8 @@ export interface Config {
     readonly maxConnectionsPerOrigin: number
     readonly redirectUri: string
   }
-  readonly store: { readonly kind: 'embedded' } | { readonly kind: 'redis'; readonly url: string; readonly prefix: string }
+  readonly store:
+    { readonly kind: 'embedded' } | { readonly kind: 'redis'; readonly url: string; readonly prefix: string }
   readonly quota: {
     /** Default 4: the bank's page, "Limits"; RTS 2018/389 art. 36(5)(b). */
     readonly dailyLimit: number
@@ -132,7 +133,9 @@ export function loadConfig(env: Env): Config {
   }
   const clientId = str('STET_CLIENT_ID', 'PSDFR-ACPR-SANDBOX')
   if (environment === 'live' && opt('STET_CLIENT_ID') === undefined) {
-    problems.push('STET_CLIENT_ID is required when STET_ENVIRONMENT=live (the TPP organisation identifier, PSDXX-YYYYYYYY-ZZZZZZZZ)')
+    problems.push(
+      'STET_CLIENT_ID is required when STET_ENVIRONMENT=live (the TPP organisation identifier, PSDXX-YYYYYYYY-ZZZZZZZZ)',
+    )
   }
 
   const limitsByBank: Record<string, number> = {}
@@ -194,7 +197,10 @@ export function loadConfig(env: Env): Config {
       maxConnectionsPerOrigin: int('STET_MAX_CONNECTIONS', 32, 1, 1024),
       redirectUri: str('STET_REDIRECT_URI', `http://localhost:${port}/callback`),
     },
-    store: storeUrl === undefined ? { kind: 'embedded' } : { kind: 'redis', url: storeUrl, prefix: str('STORE_PREFIX', 'stetgw:') },
+    store:
+      storeUrl === undefined
+        ? { kind: 'embedded' }
+        : { kind: 'redis', url: storeUrl, prefix: str('STORE_PREFIX', 'stetgw:') },
     quota: {
       dailyLimit: int('QUOTA_DAILY_LIMIT', 4, 1, 4),
       limitsByBank,

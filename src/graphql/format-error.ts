@@ -20,7 +20,10 @@ const GRAPHQL_OWN_CODES = new Set([
 
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error)
-  const base = { ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) }
+  const base = {
+    ...(formatted.locations ? { locations: formatted.locations } : {}),
+    ...(formatted.path ? { path: formatted.path } : {}),
+  }
   if (original instanceof GatewayError) {
     const extensions: Record<string, unknown> = { code: original.code }
     if (original instanceof QuotaExhaustedError && original.nextAllowedAt !== null) {

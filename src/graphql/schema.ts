@@ -17,6 +17,8 @@ export async function buildGatewaySchema(options: { emitSchemaFile?: string } = 
     resolvers: [AccountResolver, TransactionResolver, IdentityResolver],
     directives: [cacheOnlyDirective],
     validate: false,
-    ...(options.emitSchemaFile === undefined ? {} : { emitSchemaFile: { path: options.emitSchemaFile, sortedSchema: true } }),
+    ...(options.emitSchemaFile === undefined
+      ? {}
+      : { emitSchemaFile: { path: options.emitSchemaFile, sortedSchema: true } }),
   })
 }

@@ -42,11 +42,16 @@ export async function createGatewayHandler(
     let body: unknown
     if (req.method === 'POST') {
       const raw = await readBody(req, maxBody)
-      if (raw === undefined) return sendJson(res, 413, { errors: [{ message: 'request body too large', extensions: { code: 'BAD_REQUEST' } }] })
+      if (raw === undefined)
+        return sendJson(res, 413, {
+          errors: [{ message: 'request body too large', extensions: { code: 'BAD_REQUEST' } }],
+        })
       try {
         body = raw.length === 0 ? {} : JSON.parse(raw)
       } catch {
-        return sendJson(res, 400, { errors: [{ message: 'the body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] })
+        return sendJson(res, 400, {
+          errors: [{ message: 'the body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }],
+        })
       }
     }
     const result = await options.apollo.executeHTTPGraphQLRequest({
@@ -93,7 +98,10 @@ export async function createGatewayHandler(
       sendJson(res, 404, { error: 'not found' })
     }
     route().catch(() => {
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] })
+      if (!res.headersSent)
+        sendJson(res, 500, {
+          errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+        })
       else res.destroy()
     })
   }

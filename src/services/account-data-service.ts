@@ -29,10 +29,15 @@ export class AccountDataService {
 
   balances(caller: Caller, account: AccountRecord, op: OperationBudget): Promise<Fresh<BalanceRecord[]>> {
     const resourceId = granted(account, 'balances')
-    return this.#deps.reader.read(caller, { bank: account.bank, iban: account.iban, method: 'balances' }, op, async (access) => {
-      const body = await this.#deps.stet.getBalances(ref(caller, account), resourceId, access)
-      return body.balances.map(toBalance)
-    })
+    return this.#deps.reader.read(
+      caller,
+      { bank: account.bank, iban: account.iban, method: 'balances' },
+      op,
+      async (access) => {
+        const body = await this.#deps.stet.getBalances(ref(caller, account), resourceId, access)
+        return body.balances.map(toBalance)
+      },
+    )
   }
 
   /** The account's whole readable window in one call; callers filter and page it (transaction-window.ts). */
@@ -57,7 +62,12 @@ export class AccountDataService {
       { bank: account.bank, iban: account.iban, method: 'details', detail: transactionId },
       op,
       async (access) => {
-        const body = await this.#deps.stet.getTransactionDetails(ref(caller, account), resourceId, transactionId, access)
+        const body = await this.#deps.stet.getTransactionDetails(
+          ref(caller, account),
+          resourceId,
+          transactionId,
+          access,
+        )
         return body.transactionDetails ?? body.details ?? null
       },
     )
@@ -65,8 +75,11 @@ export class AccountDataService {
 
   overdraft(caller: Caller, account: AccountRecord, op: OperationBudget): Promise<Fresh<OverdraftRecord>> {
     const resourceId = granted(account, 'overdrafts')
-    return this.#deps.reader.read(caller, { bank: account.bank, iban: account.iban, method: 'overdrafts' }, op, async (access) =>
-      toOverdraft(await this.#deps.stet.getOverdrafts(ref(caller, account), resourceId, access)),
+    return this.#deps.reader.read(
+      caller,
+      { bank: account.bank, iban: account.iban, method: 'overdrafts' },
+      op,
+      async (access) => toOverdraft(await this.#deps.stet.getOverdrafts(ref(caller, account), resourceId, access)),
     )
   }
 

@@ -131,7 +131,12 @@ export class BankReader {
    * A bank call that is not a cached read (`PUT /consents`): with the PSU present it goes as it is, otherwise it
    * holds its own reservation like any request that leaves without `PSU-IP-Address` (DESIGN inv. 2).
    */
-  async send<T>(caller: Caller, target: ReadTarget, op: OperationBudget, call: (access: BankAccess) => Promise<T>): Promise<T> {
+  async send<T>(
+    caller: Caller,
+    target: ReadTarget,
+    op: OperationBudget,
+    call: (access: BankAccess) => Promise<T>,
+  ): Promise<T> {
     if (caller.presence !== undefined) return call(caller.presence)
     const outcome = await this.#deps.ledger.reserve(this.quotaParts(caller, target))
     if (outcome.kind === 'refused') throw new QuotaExhaustedError(outcome.nextAllowedAt)

@@ -25,7 +25,12 @@ export class ConsentService {
   }
 
   /** Sends the consent, forgets what it may have changed, and returns the accounts as the bank now shows them. */
-  async forward(caller: Caller, bank: string, grant: ConsentGrant, op: OperationBudget): Promise<Fresh<AccountRecord[]>> {
+  async forward(
+    caller: Caller,
+    bank: string,
+    grant: ConsentGrant,
+    op: OperationBudget,
+  ): Promise<Fresh<AccountRecord[]>> {
     const { reader, stet, accounts } = this.#deps
     const before = await reader.peek<AccountRecord[]>(caller, { bank, method: 'accounts' })
     const items = (ibans: readonly string[]) => ibans.map((iban) => ({ iban }))
@@ -50,9 +55,10 @@ export class ConsentService {
   /** The cache keys of every grant the new consent does not keep (all methods for accounts it leaves out). */
   #withdrawnKeys(caller: Caller, bank: string, grant: ConsentGrant, previouslyListed: readonly string[]): string[] {
     const keys: string[] = []
-    const withdrawn = (kept: readonly string[], method: 'balances' | 'transactions' | 'overdrafts') => (iban: string) => {
-      if (!kept.includes(iban)) keys.push(this.#deps.reader.cacheKey(caller, { bank, iban, method }))
-    }
+    const withdrawn =
+      (kept: readonly string[], method: 'balances' | 'transactions' | 'overdrafts') => (iban: string) => {
+        if (!kept.includes(iban)) keys.push(this.#deps.reader.cacheKey(caller, { bank, iban, method }))
+      }
     const known = new Set([...previouslyListed, ...grant.balances, ...grant.transactions, ...grant.overdrafts])
     for (const iban of known) {
       withdrawn(grant.balances, 'balances')(iban)

@@ -49,7 +49,9 @@ export function personasToLink(ids: readonly string[]): readonly PersonaLink[] {
   return ids.map((psuId) => SANDBOX_PERSONAS.find((p) => p.psuId === psuId) ?? { psuId, psuIdentity: true })
 }
 
-export type LinkOutcome = { psuId: string; status: 'already-linked' | 'linked'; accounts: number } | { psuId: string; status: 'failed'; reason: string }
+export type LinkOutcome =
+  | { psuId: string; status: 'already-linked' | 'linked'; accounts: number }
+  | { psuId: string; status: 'failed'; reason: string }
 
 export async function linkPersonas(deps: PersonaLinkerDeps, personas = SANDBOX_PERSONAS): Promise<LinkOutcome[]> {
   const outcomes: LinkOutcome[] = []
@@ -57,7 +59,11 @@ export async function linkPersonas(deps: PersonaLinkerDeps, personas = SANDBOX_P
     try {
       outcomes.push(await linkPersona(deps, persona))
     } catch (error) {
-      outcomes.push({ psuId: persona.psuId, status: 'failed', reason: error instanceof Error ? error.message : String(error) })
+      outcomes.push({
+        psuId: persona.psuId,
+        status: 'failed',
+        reason: error instanceof Error ? error.message : String(error),
+      })
     }
   }
   return outcomes
@@ -69,7 +75,10 @@ async function linkPersona(deps: PersonaLinkerDeps, persona: PersonaLink): Promi
     return { psuId: persona.psuId, status: 'already-linked', accounts: 0 }
   }
   const code = await authorizeInSandbox(deps, persona.psuId)
-  await deps.tokens.storeExchangedTokens(ref, await deps.oauth.exchangeCode({ bank: deps.bank, code, redirectUri: deps.redirectUri }))
+  await deps.tokens.storeExchangedTokens(
+    ref,
+    await deps.oauth.exchangeCode({ bank: deps.bank, code, redirectUri: deps.redirectUri }),
+  )
 
   const caller: Caller = { psuId: persona.psuId, consumer: 'partner', presence: undefined, banks: [deps.bank] }
   const op: OperationBudget = { cacheOnly: false, spent: 0 }
@@ -97,6 +106,7 @@ async function authorizeInSandbox(deps: PersonaLinkerDeps, psuId: string): Promi
   }
   const back = new URL(location)
   const code = back.searchParams.get('code')
-  if (code === null || back.searchParams.get('state') !== state) throw new Error('the sandbox redirect lacks the code or the state')
+  if (code === null || back.searchParams.get('state') !== state)
+    throw new Error('the sandbox redirect lacks the code or the state')
   return code
 }

@@ -58,7 +58,8 @@ export function validatePageArgs(args: TransactionPageArgs, now: number): void {
   if (args.first !== undefined && (!Number.isInteger(args.first) || args.first < 1 || args.first > MAX_PAGE_SIZE)) {
     throw new BadInputError(`first must be between 1 and ${MAX_PAGE_SIZE}`)
   }
-  if (args.after !== undefined && decodeCursor(args.after) === undefined) throw new BadInputError('after is not a valid cursor')
+  if (args.after !== undefined && decodeCursor(args.after) === undefined)
+    throw new BadInputError('after is not a valid cursor')
 }
 
 export function encodeCursor(tx: TransactionRecord): string {

@@ -22,31 +22,55 @@ const options = { devSecret: secret, trustedProxies: ['10.0.0.5'], defaultBank: 
 
 describe('presence', () => {
   it('a partner token is never present, whatever headers it sends', async () => {
-    const token = await issueDevToken(secret, { psuId: '9999999901', present: false, banks: [] }, { clock, ttlSeconds: 60 })
+    const token = await issueDevToken(
+      secret,
+      { psuId: '9999999901', present: false, banks: [] },
+      { clock, ttlSeconds: 60 },
+    )
     const caller = await verifyCaller(
-      fakeRequest('203.0.113.9', { authorization: `Bearer ${token}`, 'psu-ip-address': '1.2.3.4', 'x-forwarded-for': '1.2.3.4' }),
+      fakeRequest('203.0.113.9', {
+        authorization: `Bearer ${token}`,
+        'psu-ip-address': '1.2.3.4',
+        'x-forwarded-for': '1.2.3.4',
+      }),
       options,
     )
     expect(caller).toMatchObject({ consumer: 'partner', presence: undefined })
   })
 
   it('a present token takes the socket address, never a client header', async () => {
-    const token = await issueDevToken(secret, { psuId: '9999999901', present: true, banks: [] }, { clock, ttlSeconds: 60 })
+    const token = await issueDevToken(
+      secret,
+      { psuId: '9999999901', present: true, banks: [] },
+      { clock, ttlSeconds: 60 },
+    )
     const caller = await verifyCaller(
-      fakeRequest('::ffff:203.0.113.9', { authorization: `Bearer ${token}`, 'x-forwarded-for': '1.2.3.4', 'user-agent': 'UA/1' }),
+      fakeRequest('::ffff:203.0.113.9', {
+        authorization: `Bearer ${token}`,
+        'x-forwarded-for': '1.2.3.4',
+        'user-agent': 'UA/1',
+      }),
       options,
     )
     expect(caller.presence).toMatchObject({ kind: 'psu', ipAddress: '203.0.113.9', ipPort: 51234, userAgent: 'UA/1' })
   })
 
   it('X-Forwarded-For is read only through configured trusted proxies', () => {
-    expect(clientAddress(fakeRequest('10.0.0.5', { 'x-forwarded-for': '6.6.6.6, 198.51.100.7' }), ['10.0.0.5'])).toBe('198.51.100.7')
+    expect(clientAddress(fakeRequest('10.0.0.5', { 'x-forwarded-for': '6.6.6.6, 198.51.100.7' }), ['10.0.0.5'])).toBe(
+      '198.51.100.7',
+    )
     expect(clientAddress(fakeRequest('10.0.0.6', { 'x-forwarded-for': '198.51.100.7' }), ['10.0.0.5'])).toBe('10.0.0.6')
   })
 
   it('an expired or tampered token is UNAUTHENTICATED', async () => {
-    const token = await issueDevToken(secret, { psuId: '9999999901', present: true, banks: [] }, { clock: () => clock() - 3600_000, ttlSeconds: 60 })
-    await expect(verifyCaller(fakeRequest('127.0.0.1', { authorization: `Bearer ${token}` }), options)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' })
+    const token = await issueDevToken(
+      secret,
+      { psuId: '9999999901', present: true, banks: [] },
+      { clock: () => clock() - 3600_000, ttlSeconds: 60 },
+    )
+    await expect(
+      verifyCaller(fakeRequest('127.0.0.1', { authorization: `Bearer ${token}` }), options),
+    ).rejects.toMatchObject({ code: 'UNAUTHENTICATED' })
     await expect(verifyCaller(fakeRequest('127.0.0.1', {}), options)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' })
   })
 })

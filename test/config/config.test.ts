@@ -24,7 +24,14 @@ describe('loadConfig', () => {
   it('reports every bad setting at once, each line naming it', () => {
     let error: unknown
     try {
-      loadConfig({ PORT: 'eighty', QUOTA_DAILY_LIMIT: '9', QUOTA_WINDOWS: 'weekly', STORE_URL: 'http://x', SANDBOX_TLS: 'maybe', QUOTA_LIMITS: '17515=x' })
+      loadConfig({
+        PORT: 'eighty',
+        QUOTA_DAILY_LIMIT: '9',
+        QUOTA_WINDOWS: 'weekly',
+        STORE_URL: 'http://x',
+        SANDBOX_TLS: 'maybe',
+        QUOTA_LIMITS: '17515=x',
+      })
     } catch (e) {
       error = e
     }

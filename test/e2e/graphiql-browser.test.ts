@@ -14,7 +14,14 @@ beforeAll(async () => {
   t = await startTestGateway()
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     // Anything not on loopback goes to a dead proxy: the network is cut off.
     proxy: { server: 'http://127.0.0.1:9', bypass: '127.0.0.1,localhost' },
   })
@@ -41,9 +48,13 @@ describe('GraphiQL at /graphiql', () => {
     expect(await page.locator('.graphiql-query-editor').innerText()).toContain('query Dashboard')
     await page.click('.graphiql-execute-button')
     // A string: it runs in the page, whose DOM types this Node project does not load.
-    await page.waitForFunction("document.querySelector('.result-window')?.textContent?.includes('-150.00')", undefined, {
-      timeout: 15_000,
-    })
+    await page.waitForFunction(
+      "document.querySelector('.result-window')?.textContent?.includes('-150.00')",
+      undefined,
+      {
+        timeout: 15_000,
+      },
+    )
     const result = await page.locator('.result-window').innerText()
     expect(result).toContain('FR7617515000920400430518020')
     expect(outside).toEqual([])

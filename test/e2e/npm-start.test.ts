@@ -18,7 +18,15 @@ beforeAll(async () => {
   dataDir = await seedDataDir()
   child = spawn(process.execPath, ['dist/main.js'], {
     cwd: root,
-    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', STET_BASE_URL: '', STORE_URL: '' },
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      STET_BASE_URL: '',
+      STORE_URL: '',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   baseUrl = await new Promise<string>((resolve, reject) => {
@@ -45,12 +53,18 @@ afterAll(async () => {
 
 describe('npm start on the embedded sandbox', () => {
   it("answers LEA's account and balance with a token from `npm run token`", async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, ['dist/auth/dev-token-cli.js', '--psu', '9999999901'], {
-      cwd: root,
-      env: { ...process.env, DATA_DIR: dataDir },
-    })
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['dist/auth/dev-token-cli.js', '--psu', '9999999901'],
+      {
+        cwd: root,
+        env: { ...process.env, DATA_DIR: dataDir },
+      },
+    )
     const token = stdout.trim()
-    const res = await postGraphQL(baseUrl, '{ accounts { iban name balances { amount { amount currency } } } }', { token })
+    const res = await postGraphQL(baseUrl, '{ accounts { iban name balances { amount { amount currency } } } }', {
+      token,
+    })
     expect(res.errors).toBeUndefined()
     expect(res.data?.accounts).toContainEqual({
       iban: 'FR7617515000920400430518020',

@@ -17,7 +17,10 @@ let t: TestGateway
 beforeAll(async () => {
   // A bank that takes 40 ms to answer, so that concurrent calls on one key would overlap there if they were made.
   sandbox = await startExternalSandbox(clock, { latencyMs: 40 })
-  t = await startTestGateway({ STET_BASE_URL: sandbox.url, SANDBOX_PERSONAS: 'true', CACHE_MIN_BATCH_MAX_AGE_MS: '0' }, { clock })
+  t = await startTestGateway(
+    { STET_BASE_URL: sandbox.url, SANDBOX_PERSONAS: 'true', CACHE_MIN_BATCH_MAX_AGE_MS: '0' },
+    { clock },
+  )
 })
 afterAll(async () => {
   await t.close()
@@ -27,7 +30,9 @@ afterAll(async () => {
 const BALANCES = '{ accounts { iban balances { amount { amount } freshness { source stale psuPresent fetchedAt } } } }'
 
 function leaBalances(res: GraphQLResponse) {
-  const accounts = res.data?.accounts as { iban: string; balances: { amount: { amount: string }; freshness: Record<string, unknown> }[] | null }[] | undefined
+  const accounts = res.data?.accounts as
+    | { iban: string; balances: { amount: { amount: string }; freshness: Record<string, unknown> }[] | null }[]
+    | undefined
   return accounts?.find((a) => a.iban === LEA_IBAN)
 }
 
@@ -71,7 +76,10 @@ describe('present PSU', () => {
     const present = await t.gateway.devToken('9999999903', { present: true })
     const before = countCalls(sandbox, { psuId: '9999999903', method: 'overdrafts' })
     for (let i = 0; i < 8; i++) {
-      const res = await t.query('{ accounts { overdraft { allowedAmount { amount } freshness { source psuPresent } } } }', { token: present })
+      const res = await t.query(
+        '{ accounts { overdraft { allowedAmount { amount } freshness { source psuPresent } } } }',
+        { token: present },
+      )
       expect(res.errors).toBeUndefined()
       expect(res.extensions?.unattendedBankCalls).toBe(0)
     }
@@ -81,20 +89,28 @@ describe('present PSU', () => {
     expect(after.refused).toBe(0)
 
     const quota = await t.query('{ accounts { quota { method used remaining } } }', { token: present })
-    const overdraftQuota = (quota.data?.accounts as { quota: { method: string; used: number }[] }[])[0]?.quota.find((q) => q.method === 'overdrafts')
+    const overdraftQuota = (quota.data?.accounts as { quota: { method: string; used: number }[] }[])[0]?.quota.find(
+      (q) => q.method === 'overdrafts',
+    )
     expect(overdraftQuota).toMatchObject({ used: 0, remaining: 4 })
 
     // A batch read right after is served from what the present reads cached: no call, no quota.
-    const batch = await t.query('{ accounts { overdraft { freshness { source psuPresent stale } } } }', { token: await t.gateway.devToken('9999999903') })
+    const batch = await t.query('{ accounts { overdraft { freshness { source psuPresent stale } } } }', {
+      token: await t.gateway.devToken('9999999903'),
+    })
     expect(batch.extensions?.unattendedBankCalls).toBe(0)
-    expect((batch.data?.accounts as { overdraft: unknown }[])[0]?.overdraft).toEqual({ freshness: { source: 'CACHE', psuPresent: true, stale: false } })
+    expect((batch.data?.accounts as { overdraft: unknown }[])[0]?.overdraft).toEqual({
+      freshness: { source: 'CACHE', psuPresent: true, stale: false },
+    })
     expect(countCalls(sandbox, { psuId: '9999999903', method: 'overdrafts' }).batch).toBe(0)
   })
 
   it('cache-only reads spend nothing and say NOT_CACHED when there is nothing', async () => {
     const token = await t.gateway.devToken('9999999902')
     const before = sandbox.stats().totals
-    const res = await t.query('query Q @cacheOnly { accounts { iban overdraft { allowedAmount { amount } } } }', { token })
+    const res = await t.query('query Q @cacheOnly { accounts { iban overdraft { allowedAmount { amount } } } }', {
+      token,
+    })
     expect(res.extensions?.unattendedBankCalls).toBe(0)
     expect(res.errors?.length).toBeGreaterThan(0)
     expect(res.errors?.every((e) => e.extensions?.code === 'NOT_CACHED')).toBe(true)

@@ -53,7 +53,10 @@ describe('restart mid-day keeps the counts', () => {
     const before = countCalls(sandbox, { psuId: TECHNCO, method: 'identity' }).batch
     const first = await startTestGateway(env, { dataDir })
     const token = await first.gateway.devToken(TECHNCO)
-    for (let i = 0; i < 4; i++) expect((await first.query('{ identity { fullName } }', { token })).errors?.[0]?.extensions?.code).toBe('CONSENT_REQUIRED')
+    for (let i = 0; i < 4; i++)
+      expect((await first.query('{ identity { fullName } }', { token })).errors?.[0]?.extensions?.code).toBe(
+        'CONSENT_REQUIRED',
+      )
     await first.close({ keepData: true })
 
     const second = await startTestGateway(env, { dataDir })
@@ -85,11 +88,19 @@ describe('3 gateway processes on one Redis', () => {
     await sandbox.close()
     sandbox = await startExternalSandbox(undefined, { latencyMs: 30 })
     dataDir = await seedDataDir()
-    const env = { STET_BASE_URL: sandbox.url, SANDBOX_PERSONAS: 'true', STORE_URL: REDIS, STORE_PREFIX: prefix, DATA_DIR: dataDir, CACHE_MIN_BATCH_MAX_AGE_MS: '0' }
+    const env = {
+      STET_BASE_URL: sandbox.url,
+      SANDBOX_PERSONAS: 'true',
+      STORE_URL: REDIS,
+      STORE_PREFIX: prefix,
+      DATA_DIR: dataDir,
+      CACHE_MIN_BATCH_MAX_AGE_MS: '0',
+    }
     processes.push(await spawnGateway(env)) // links the personas; the others find the tokens in Redis
     processes.push(await spawnGateway(env), await spawnGateway(env))
     const secret = await loadOrCreateDevSecret(dataDir)
-    const tokenFor = (psuId: string) => issueDevToken(secret, { psuId, present: false, banks: [] }, { clock: Date.now, ttlSeconds: 600 })
+    const tokenFor = (psuId: string) =>
+      issueDevToken(secret, { psuId, present: false, banks: [] }, { clock: Date.now, ttlSeconds: 600 })
     const psus = ['9999999901', '9999999902', '9999999903', '9999999904', TECHNCO]
     const tokens = new Map(await Promise.all(psus.map(async (p) => [p, await tokenFor(p)] as const)))
     const query = (psu: string) =>
@@ -122,14 +133,20 @@ describe('3 gateway processes on one Redis', () => {
     expectNoKeyOverLimit()
     expect(countCalls(sandbox, { psuId: TECHNCO, method: 'identity' }).batch).toBe(4)
     // Single-flight across replicas (the Redis lease): never two calls on one key at the bank at once.
-    for (const key of sandbox.stats().keys) expect({ ...key, overlap: key.maxInFlight > 1 }).toMatchObject({ overlap: false })
+    for (const key of sandbox.stats().keys)
+      expect({ ...key, overlap: key.maxInFlight > 1 }).toMatchObject({ overlap: false })
   })
 })
 
 describe('Redis stopped during load', () => {
   it('makes no unattended bank call after the store is gone; present-PSU queries still answer live', async () => {
     const redis = await startPrivateRedis()
-    const t = await startTestGateway({ STET_BASE_URL: sandbox.url, SANDBOX_PERSONAS: 'true', STORE_URL: redis.url, CACHE_MIN_BATCH_MAX_AGE_MS: '0' })
+    const t = await startTestGateway({
+      STET_BASE_URL: sandbox.url,
+      SANDBOX_PERSONAS: 'true',
+      STORE_URL: redis.url,
+      CACHE_MIN_BATCH_MAX_AGE_MS: '0',
+    })
     try {
       const partner = await t.gateway.devToken('9999999904')
       const present = await t.gateway.devToken('9999999904', { present: true })
@@ -138,7 +155,9 @@ describe('Redis stopped during load', () => {
       const load = (async () => {
         while (!stop) {
           const batch = await Promise.all(
-            Array.from({ length: 20 }, () => t.query('{ accounts { balances { type } transactions { totalCount } } }', { token: partner })),
+            Array.from({ length: 20 }, () =>
+              t.query('{ accounts { balances { type } transactions { totalCount } } }', { token: partner }),
+            ),
           )
           failures += batch.filter((r) => (r.errors?.length ?? 0) > 0).length
         }
@@ -155,9 +174,15 @@ describe('Redis stopped during load', () => {
       const down = await t.query('{ accounts { iban } }', { token: partner })
       expect(['STORE_UNAVAILABLE']).toContain(down.errors?.[0]?.extensions?.code)
 
-      const live = await t.query('{ accounts { iban balances { amount { amount } freshness { source psuPresent } } } }', { token: present })
+      const live = await t.query(
+        '{ accounts { iban balances { amount { amount } freshness { source psuPresent } } } }',
+        { token: present },
+      )
       expect(live.errors).toBeUndefined()
-      expect((live.data?.accounts as { balances: { freshness: unknown }[] }[])[0]?.balances[0]?.freshness).toEqual({ source: 'BANK', psuPresent: true })
+      expect((live.data?.accounts as { balances: { freshness: unknown }[] }[])[0]?.balances[0]?.freshness).toEqual({
+        source: 'BANK',
+        psuPresent: true,
+      })
       expectNoKeyOverLimit()
     } finally {
       await t.close()

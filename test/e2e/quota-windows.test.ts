@@ -47,7 +47,10 @@ describe('calendar day in Europe/Paris', () => {
     const { clock, identity, identityCalls } = await setUp('2026-11-24T22:30:00Z', 'calendar-day')
     expect(await spend(identity, 4)).toEqual(Array(4).fill('CONSENT_REQUIRED'))
     const fifth = await identity()
-    expect(fifth.errors?.[0]?.extensions).toEqual({ code: 'QUOTA_EXHAUSTED', nextAllowedAt: '2026-11-24T23:00:00.000Z' })
+    expect(fifth.errors?.[0]?.extensions).toEqual({
+      code: 'QUOTA_EXHAUSTED',
+      nextAllowedAt: '2026-11-24T23:00:00.000Z',
+    })
     clock.set('2026-11-24T23:00:01Z') // 00:00:01 Paris: a new bank day, still Nov 24 in UTC
     expect(await spend(identity, 4)).toEqual(Array(4).fill('CONSENT_REQUIRED'))
     expect((await identity()).errors?.[0]?.extensions?.code).toBe('QUOTA_EXHAUSTED')
@@ -57,7 +60,10 @@ describe('calendar day in Europe/Paris', () => {
   it('spring DST: the 23-hour day of 2026-03-29 ends at 22:00Z', async () => {
     const { clock, identity, identityCalls } = await setUp('2026-03-29T21:30:00Z', 'calendar-day') // 23:30 CEST
     await spend(identity, 4)
-    expect((await identity()).errors?.[0]?.extensions).toEqual({ code: 'QUOTA_EXHAUSTED', nextAllowedAt: '2026-03-29T22:00:00.000Z' })
+    expect((await identity()).errors?.[0]?.extensions).toEqual({
+      code: 'QUOTA_EXHAUSTED',
+      nextAllowedAt: '2026-03-29T22:00:00.000Z',
+    })
     clock.set('2026-03-29T22:00:01Z') // 00:00:01 on 2026-03-30 in Paris
     expect(await spend(identity, 1)).toEqual(['CONSENT_REQUIRED'])
     expect(identityCalls()).toMatchObject({ batch: 5, refused: 0 })
@@ -67,7 +73,10 @@ describe('calendar day in Europe/Paris', () => {
     const { clock, identity, identityCalls } = await setUp('2026-10-25T22:00:00Z', 'calendar-day') // 23:00 CET
     await spend(identity, 4)
     clock.set('2026-10-25T22:59:00Z') // still 23:59 on the 25th in Paris
-    expect((await identity()).errors?.[0]?.extensions).toEqual({ code: 'QUOTA_EXHAUSTED', nextAllowedAt: '2026-10-25T23:00:00.000Z' })
+    expect((await identity()).errors?.[0]?.extensions).toEqual({
+      code: 'QUOTA_EXHAUSTED',
+      nextAllowedAt: '2026-10-25T23:00:00.000Z',
+    })
     clock.set('2026-10-25T23:00:01Z')
     expect(await spend(identity, 1)).toEqual(['CONSENT_REQUIRED'])
     expect(identityCalls()).toMatchObject({ batch: 5, refused: 0 })
@@ -80,7 +89,10 @@ describe('rolling 24 hours (the regulation’s wording), on by default', () => {
     await spend(identity, 4)
     clock.set('2026-11-24T23:30:00Z') // 00:30 Paris on the 25th: the bank's day allows, 24 h have not passed
     const refused = await identity()
-    expect(refused.errors?.[0]?.extensions).toEqual({ code: 'QUOTA_EXHAUSTED', nextAllowedAt: '2026-11-25T22:00:00.000Z' })
+    expect(refused.errors?.[0]?.extensions).toEqual({
+      code: 'QUOTA_EXHAUSTED',
+      nextAllowedAt: '2026-11-25T22:00:00.000Z',
+    })
     clock.set('2026-11-25T22:00:01Z')
     expect(await spend(identity, 1)).toEqual(['CONSENT_REQUIRED'])
     expect(identityCalls()).toMatchObject({ batch: 5, refused: 0 })

@@ -29,7 +29,8 @@ async function delta(psuId: string, work: () => Promise<unknown>): Promise<Recor
   await work()
   const after = callsByMethod(sandbox(), psuId)
   const out: Record<string, number> = {}
-  for (const [method, n] of Object.entries(after)) if (n - (before[method] ?? 0) > 0) out[method] = n - (before[method] ?? 0)
+  for (const [method, n] of Object.entries(after))
+    if (n - (before[method] ?? 0) > 0) out[method] = n - (before[method] ?? 0)
   return out
 }
 
@@ -75,7 +76,8 @@ describe('call counts (the sandbox counts)', () => {
   it('five different from/to/first/after variations cost one transactions call per account', async () => {
     const token = await t.gateway.devToken('9999999903', { present: true })
     const first = await t.query('{ accounts { transactions(first: 2) { pageInfo { endCursor } } } }', { token })
-    const cursor = (first.data?.accounts as { transactions: { pageInfo: { endCursor: string } } }[])[0]?.transactions.pageInfo.endCursor
+    const cursor = (first.data?.accounts as { transactions: { pageInfo: { endCursor: string } } }[])[0]?.transactions
+      .pageInfo.endCursor
     expect(typeof cursor).toBe('string')
     const today = new Date()
     const day = (n: number) => new Date(today.getTime() - n * 86_400_000).toISOString().slice(0, 10)
@@ -118,9 +120,16 @@ describe('data exactly as the sandbox holds it', () => {
     'persona %s: accounts and balances',
     async (psuId, persona) => {
       const token = await t.gateway.devToken(psuId, { present: true })
-      const res = await t.query('{ accounts { iban name currency usage psuStatus balances { type amount { amount currency } } } }', { token })
+      const res = await t.query(
+        '{ accounts { iban name currency usage psuStatus balances { type amount { amount currency } } } }',
+        { token },
+      )
       expect(res.errors).toBeUndefined()
-      const got = res.data?.accounts as { iban: string; name: string; balances: { type: string; amount: { amount: string } }[] }[]
+      const got = res.data?.accounts as {
+        iban: string
+        name: string
+        balances: { type: string; amount: { amount: string } }[]
+      }[]
       expect(got.map((a) => a.iban).sort()).toEqual(persona.accounts.map((a) => a.iban).sort())
       for (const account of persona.accounts) {
         const g = got.find((a) => a.iban === account.iban)
@@ -131,18 +140,29 @@ describe('data exactly as the sandbox holds it', () => {
   )
 
   it('keeps amounts as strings: negative, zero and positive balances', async () => {
-    const lea = await t.query('{ accounts { balances { amount { amount } } } }', { token: await t.gateway.devToken('9999999901', { present: true }) })
+    const lea = await t.query('{ accounts { balances { amount { amount } } } }', {
+      token: await t.gateway.devToken('9999999901', { present: true }),
+    })
     expect(JSON.stringify(lea.data)).toContain('"amount":"-150.00"')
-    const claire = await t.query('{ accounts { iban balances { amount { amount } } } }', { token: await t.gateway.devToken('9999999902', { present: true }) })
-    const amounts = (claire.data?.accounts as { balances: { amount: { amount: string } }[] }[]).map((a) => a.balances[0]?.amount.amount)
+    const claire = await t.query('{ accounts { iban balances { amount { amount } } } }', {
+      token: await t.gateway.devToken('9999999902', { present: true }),
+    })
+    const amounts = (claire.data?.accounts as { balances: { amount: { amount: string } }[] }[]).map(
+      (a) => a.balances[0]?.amount.amount,
+    )
     expect(amounts.sort()).toEqual(['0.00', '23766.98'])
   })
 
   it('a 204 from the bank is an empty connection', async () => {
     const token = await t.gateway.devToken('9999999902', { present: true })
-    const res = await t.query('{ accounts { iban transactions { totalCount edges { cursor } pageInfo { hasNextPage } } } }', { token })
+    const res = await t.query(
+      '{ accounts { iban transactions { totalCount edges { cursor } pageInfo { hasNextPage } } } }',
+      { token },
+    )
     expect(res.errors).toBeUndefined()
-    const empty = (res.data?.accounts as { iban: string; transactions: unknown }[]).find((a) => a.iban === 'FR7617515900000400358074026')
+    const empty = (res.data?.accounts as { iban: string; transactions: unknown }[]).find(
+      (a) => a.iban === 'FR7617515900000400358074026',
+    )
     expect(empty?.transactions).toEqual({ totalCount: 0, edges: [], pageInfo: { hasNextPage: false } })
   })
 
@@ -152,9 +172,9 @@ describe('data exactly as the sandbox holds it', () => {
       '{ accounts { iban transactions(first: 3) { edges { cursor node { bookingDate status creditDebitIndicator bankTransactionCode { domain family subFamily } signedAmount { amount } amount { amount } } } } } }',
       { token },
     )
-    const pro = (res.data?.accounts as { iban: string; transactions: { edges: { node: Record<string, unknown> }[] } }[]).find(
-      (a) => a.iban === 'FR7617515900000800358074006',
-    )
+    const pro = (
+      res.data?.accounts as { iban: string; transactions: { edges: { node: Record<string, unknown> }[] } }[]
+    ).find((a) => a.iban === 'FR7617515900000800358074006')
     const nodes = pro?.transactions.edges.map((e) => e.node) ?? []
     expect(nodes.length).toBe(3)
     expect(nodes.every((n) => n.bankTransactionCode !== null)).toBe(true)
@@ -166,10 +186,14 @@ describe('data exactly as the sandbox holds it', () => {
   })
 
   it('identity without the psuIdentity consent is CONSENT_REQUIRED; with it, the PSU', async () => {
-    const lea = await t.query('{ identity { fullName } }', { token: await t.gateway.devToken('9999999901', { present: true }) })
+    const lea = await t.query('{ identity { fullName } }', {
+      token: await t.gateway.devToken('9999999901', { present: true }),
+    })
     expect(lea.data?.identity).toBeNull()
     expect(lea.errors?.[0]?.extensions?.code).toBe('CONSENT_REQUIRED')
-    const marc = await t.query('{ identity { fullName freshness { source psuPresent stale } } }', { token: await t.gateway.devToken('D0999990I0', { present: true }) })
+    const marc = await t.query('{ identity { fullName freshness { source psuPresent stale } } }', {
+      token: await t.gateway.devToken('D0999990I0', { present: true }),
+    })
     expect(marc.errors).toBeUndefined()
     expect(marc.data?.identity).toMatchObject({ freshness: { source: 'BANK', psuPresent: true, stale: false } })
   })
@@ -181,7 +205,10 @@ describe('account(id)', () => {
     const list = await t.query('{ accounts { id } }', { token })
     const id = (list.data?.accounts as { id: string }[])[0]?.id ?? ''
     const calls = await delta('9999999903', async () => {
-      const res = await t.query(`{ accounts { iban } account(id: "${id}") { iban name } again: account(id: "${id}") { iban } }`, { token })
+      const res = await t.query(
+        `{ accounts { iban } account(id: "${id}") { iban name } again: account(id: "${id}") { iban } }`,
+        { token },
+      )
       expect(res.errors).toBeUndefined()
       expect(res.data?.account).toEqual({ iban: 'FR7617515000920400085945890', name: 'Mr et Mme GEORGES PERSONAC' })
     })

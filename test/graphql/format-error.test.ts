@@ -5,16 +5,27 @@ import { QuotaExhaustedError } from '../../src/services/read-errors.js'
 import { BankUnavailableError } from '../../src/stet/stet-errors.js'
 
 const wrap = (original: unknown) =>
-  new GraphQLError('wrapped', { path: ['accounts', 0, 'balances'], originalError: original instanceof Error ? original : undefined })
+  new GraphQLError('wrapped', {
+    path: ['accounts', 0, 'balances'],
+    originalError: original instanceof Error ? original : undefined,
+  })
 
 describe('formatError (DESIGN inv. 10)', () => {
   it('masks anything that is not a GatewayError, with no stack and no original message', () => {
     const error = new Error('bank said: {"secret":"token-123"}')
     const out = formatError(
-      { message: error.message, path: ['accounts', 0, 'balances'], extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['x'] } },
+      {
+        message: error.message,
+        path: ['accounts', 0, 'balances'],
+        extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['x'] },
+      },
       wrap(error),
     )
-    expect(out).toEqual({ message: 'Unexpected error.', path: ['accounts', 0, 'balances'], extensions: { code: 'INTERNAL_SERVER_ERROR' } })
+    expect(out).toEqual({
+      message: 'Unexpected error.',
+      path: ['accounts', 0, 'balances'],
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    })
   })
 
   it('keeps a GatewayError code and its own safe message; QUOTA_EXHAUSTED says when', () => {

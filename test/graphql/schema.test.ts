@@ -25,12 +25,35 @@ describe('schema.graphql', () => {
     expect(String(query.identity?.type)).toBe('Identity')
     const fields = (name: string) => Object.keys((schema.getType(name) as GraphQLObjectType).getFields())
     expect(fields('Account')).toEqual(
-      expect.arrayContaining(['id', 'iban', 'name', 'currency', 'cashAccountType', 'usage', 'psuStatus', 'balances', 'overdraft', 'transactions']),
+      expect.arrayContaining([
+        'id',
+        'iban',
+        'name',
+        'currency',
+        'cashAccountType',
+        'usage',
+        'psuStatus',
+        'balances',
+        'overdraft',
+        'transactions',
+      ]),
     )
     expect(fields('Balance')).toEqual(expect.arrayContaining(['type', 'name', 'amount', 'referenceDate']))
     expect(fields('Overdraft')).toEqual(expect.arrayContaining(['allowedAmount']))
     expect(fields('Transaction')).toEqual(
-      expect.arrayContaining(['id', 'entryReference', 'amount', 'creditDebitIndicator', 'status', 'bookingDate', 'valueDate', 'transactionDate', 'remittanceInformation', 'bankTransactionCode', 'details']),
+      expect.arrayContaining([
+        'id',
+        'entryReference',
+        'amount',
+        'creditDebitIndicator',
+        'status',
+        'bookingDate',
+        'valueDate',
+        'transactionDate',
+        'remittanceInformation',
+        'bankTransactionCode',
+        'details',
+      ]),
     )
     expect(fields('Money')).toEqual(['amount', 'currency'])
     expect(String((schema.getType('Money') as GraphQLObjectType).getFields().amount?.type)).toBe('String!')

@@ -26,14 +26,25 @@ describe('ConsentService.forward', () => {
     expect(await reader.peek(caller, { bank: '17515', iban: MAIN, method: 'balances' })).toBeDefined()
 
     const op = { cacheOnly: false, spent: 0 }
-    const after = await consents.forward(caller, '17515', { balances: [SECOND], transactions: [MAIN, SECOND], overdrafts: [MAIN, SECOND], psuIdentity: false }, op)
+    const after = await consents.forward(
+      caller,
+      '17515',
+      { balances: [SECOND], transactions: [MAIN, SECOND], overdrafts: [MAIN, SECOND], psuIdentity: false },
+      op,
+    )
     expect(op.spent).toBe(2) // the PUT and the account list read after it, each with its own reservation
-    expect(after.value.find((a) => a.iban === MAIN)?.grants).toEqual({ balances: false, transactions: true, overdrafts: true })
+    expect(after.value.find((a) => a.iban === MAIN)?.grants).toEqual({
+      balances: false,
+      transactions: true,
+      overdrafts: true,
+    })
     expect(await reader.peek(caller, { bank: '17515', iban: MAIN, method: 'balances' })).toBeUndefined()
     expect(await reader.peek(caller, { bank: '17515', iban: SECOND, method: 'balances' })).toBeDefined()
 
     const balancesBefore = countCalls(t.gateway.sandbox!, { psuId: LEA, method: 'balances' }).total
-    const res = await t.query('{ accounts { iban balances { amount { amount } freshness { source } } } }', { token: await t.gateway.devToken(LEA) })
+    const res = await t.query('{ accounts { iban balances { amount { amount } freshness { source } } } }', {
+      token: await t.gateway.devToken(LEA),
+    })
     const main = (res.data?.accounts as { iban: string; balances: unknown }[]).find((a) => a.iban === MAIN)
     const second = (res.data?.accounts as { iban: string; balances: unknown }[]).find((a) => a.iban === SECOND)
     expect(main?.balances).toBeNull()

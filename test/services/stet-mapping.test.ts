@@ -16,7 +16,10 @@ describe('STET mapping', () => {
       name: 'LEA SANDBOXA',
       currency: 'EUR',
     })
-    expect(before).toMatchObject({ resourceId: undefined, grants: { balances: false, transactions: false, overdrafts: false } })
+    expect(before).toMatchObject({
+      resourceId: undefined,
+      grants: { balances: false, transactions: false, overdrafts: false },
+    })
     const after = toAccount('17515', {
       cashAccountType: 'CACC',
       accountId: { iban: 'FR7617515000920400430518020', currency: 'EUR' },
@@ -53,7 +56,17 @@ describe('STET mapping', () => {
     })
     expect(spec.remittanceInformation).toEqual(['a', 'b'])
     expect(spec.id).toMatch(/^h[\w-]{22}$/)
-    expect(spec.id).toBe(toTransaction({ ...{ transactionAmount: { amount: '1.00', currency: 'EUR' }, creditDebitIndicator: 'CRDT', status: 'OTHR', transactionDate: '2022-04-07T00:00:00+0200', remittanceInformation: { unstructured: ['a', 'b'] } } }).id)
+    expect(spec.id).toBe(
+      toTransaction({
+        ...{
+          transactionAmount: { amount: '1.00', currency: 'EUR' },
+          creditDebitIndicator: 'CRDT',
+          status: 'OTHR',
+          transactionDate: '2022-04-07T00:00:00+0200',
+          remittanceInformation: { unstructured: ['a', 'b'] },
+        },
+      }).id,
+    )
     expect(parseBankDate('2022-04-07T00:00:00.000+02:00')).toBe(Date.parse('2022-04-06T22:00:00Z'))
     expect(parseBankDate('')).toBeUndefined()
     expect(parseBankDate(null)).toBeUndefined()

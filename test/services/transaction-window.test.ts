@@ -49,9 +49,9 @@ describe('the transaction window', () => {
     const p2 = pageTransactions(all, { first: 2, after: p1.cursors[1] })
     expect(p2.nodes.map((t) => t.id)).toEqual(['d', 'a'])
     expect(p2).toMatchObject({ hasNextPage: false, hasPreviousPage: true })
-    expect(() => pageTransactions(all, { from: '2026-11-15', after: encodeCursor(all[0] as TransactionRecord) })).toThrow(
-      /does not point at a transaction/,
-    )
+    expect(() =>
+      pageTransactions(all, { from: '2026-11-15', after: encodeCursor(all[0] as TransactionRecord) }),
+    ).toThrow(/does not point at a transaction/)
   })
 
   it('rejects bad input before any bank call', () => {

@@ -59,9 +59,13 @@ export async function spawnGateway(env: Record<string, string>): Promise<Gateway
 /** A private redis-server (nothing on disk) that a test may stop mid-run without touching the shared one. */
 export async function startPrivateRedis(): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort()
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  })
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  )
   for (let i = 0; i < 100; i++) {
     const ok = await new Promise<boolean>((resolve) => {
       const s = new Socket().connect(port, '127.0.0.1')

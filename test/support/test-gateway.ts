@@ -50,7 +50,8 @@ export async function startTestGateway(
     query: (query, opts = {}) => postGraphQL(gateway.url, query, opts),
     close: async (closeOptions = {}) => {
       await gateway.close()
-      if (closeOptions.keepData !== true && options.dataDir === undefined) await rm(dataDir, { recursive: true, force: true })
+      if (closeOptions.keepData !== true && options.dataDir === undefined)
+        await rm(dataDir, { recursive: true, force: true })
     },
   }
 }

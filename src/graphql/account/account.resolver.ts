@@ -21,7 +21,8 @@ const ACCOUNT_METHODS: readonly AisMethod[] = ['balances', 'transactions', 'deta
 export class AccountResolver {
   @Query(() => [Account], { description: "The PSU's payment accounts at a bank (default: the caller's bank)." })
   async accounts(
-    @Arg('bank', () => String, { nullable: true, description: '5-digit bank code, e.g. "17515".' }) bank: string | undefined,
+    @Arg('bank', () => String, { nullable: true, description: '5-digit bank code, e.g. "17515".' })
+    bank: string | undefined,
     @Ctx() ctx: GatewayContext,
   ): Promise<AccountParent[]> {
     const chosen = ctx.services.accounts.bankFor(ctx.caller, bank)
@@ -29,7 +30,7 @@ export class AccountResolver {
     return list.value.map((a) => ({ ...a, listFreshness: list.freshness }))
   }
 
-  @Query(() => Account, { nullable: true, description: 'One account by its id; NOT_FOUND when it is not the PSU\'s.' })
+  @Query(() => Account, { nullable: true, description: "One account by its id; NOT_FOUND when it is not the PSU's." })
   async account(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<AccountParent> {
     const found = await ctx.services.accounts.byId(ctx.caller, id, (bank) => ctx.loaders.accounts.load(bank))
     return { ...found.value, listFreshness: found.freshness }
@@ -83,7 +84,10 @@ export class AccountResolver {
     }
   }
 
-  @FieldResolver(() => [MethodQuota], { nullable: true, description: 'The unattended budget of each per-account method.' })
+  @FieldResolver(() => [MethodQuota], {
+    nullable: true,
+    description: 'The unattended budget of each per-account method.',
+  })
   async quota(@Root() account: AccountParent, @Ctx() ctx: GatewayContext): Promise<MethodQuota[]> {
     return Promise.all(
       ACCOUNT_METHODS.map(async (method) =>

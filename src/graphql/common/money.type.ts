@@ -1,7 +1,9 @@
 import { Field, ObjectType } from 'type-graphql'
 import type { MoneyRecord } from '../../services/records.js'
 
-@ObjectType({ description: 'An amount of money. `amount` is an exact decimal string as the bank sent it, never a float.' })
+@ObjectType({
+  description: 'An amount of money. `amount` is an exact decimal string as the bank sent it, never a float.',
+})
 export class Money implements MoneyRecord {
   @Field(() => String, { description: 'Exact decimal, e.g. "-150.00".' })
   amount!: string

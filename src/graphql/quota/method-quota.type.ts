@@ -23,9 +23,15 @@ export class MethodQuota {
   @Field(() => GraphQLISODateTime, { description: 'Next Paris midnight: the calendar-day count resets.' })
   nextReset!: Date
 
-  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the next unattended call is allowed; null if now.' })
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description: 'When the next unattended call is allowed; null if now.',
+  })
   nextAllowedAt?: Date
 
-  @Field(() => GraphQLISODateTime, { nullable: true, description: 'Set when the bank answered 429 or the store lost its counts.' })
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description: 'Set when the bank answered 429 or the store lost its counts.',
+  })
   exhaustedUntil?: Date
 }

@@ -28,7 +28,7 @@ export class PageInfo {
 
 @ObjectType({
   description:
-    'A page of an account\'s transactions, newest first. The gateway reads the account\'s whole window from the bank once per operation and pages it itself.',
+    "A page of an account's transactions, newest first. The gateway reads the account's whole window from the bank once per operation and pages it itself.",
 })
 export class TransactionConnection {
   @Field(() => [TransactionEdge])

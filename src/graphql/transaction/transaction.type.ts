@@ -37,7 +37,7 @@ export class Transaction {
   @Field(() => String, { description: 'CRDT or DBIT.' })
   creditDebitIndicator!: string
 
-  @Field(() => String, { description: 'BOOK or OTHR at Caisse d\'Epargne (STET also defines PDNG, FUTR, INFO, RJCT).' })
+  @Field(() => String, { description: "BOOK or OTHR at Caisse d'Epargne (STET also defines PDNG, FUTR, INFO, RJCT)." })
   status!: string
 
   @Field(() => String, { nullable: true })

@@ -2,7 +2,10 @@ import { ArgsType, Field, Int } from 'type-graphql'
 
 @ArgsType()
 export class TransactionsArgs {
-  @Field(() => String, { nullable: true, description: 'Paris calendar date YYYY-MM-DD, included (at most 61 days ago).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Paris calendar date YYYY-MM-DD, included (at most 61 days ago).',
+  })
   from?: string
 
   @Field(() => String, { nullable: true, description: 'Paris calendar date YYYY-MM-DD, excluded (as STET dateTo).' })
