@@ -237,6 +237,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       apollo,
       verifyCaller: (req) =>
         verifyCaller(req, {
+          devTokens: config.auth.devTokens,
           devSecret,
           trustedProxies: config.http.trustedProxies,
           defaultBank: config.stet.defaultBank,

@@ -25,8 +25,8 @@ if (values.psu === undefined || !/^[A-Z0-9]{6,20}$/i.test(values.psu)) {
   process.exit(2)
 }
 const ttlSeconds = Number(values.ttl)
-if (!Number.isInteger(ttlSeconds) || ttlSeconds < 60) {
-  console.error('--ttl must be an integer number of seconds, at least 60')
+if (!Number.isInteger(ttlSeconds) || ttlSeconds < 60 || ttlSeconds > 86_400) {
+  console.error('--ttl must be an integer number of seconds between 60 and 86400 (development tokens are short-lived)')
   process.exit(2)
 }
 const secret = await loadOrCreateDevSecret(config.dataDir)

@@ -6,19 +6,34 @@
 import type { IncomingMessage } from 'node:http'
 import type { PsuContext } from '../stet-api/access.js'
 
-export function clientAddress(req: IncomingMessage, trustedProxies: readonly string[]): string {
-  let address = normalise(req.socket.remoteAddress ?? '')
-  if (!trustedProxies.includes(address)) return address
+/**
+ * The PSU's address, or undefined when it cannot be known: the socket is a trusted proxy and no hop before it is
+ * outside our proxies (never send a proxy's address as the PSU's).
+ */
+export function clientAddress(req: IncomingMessage, trustedProxies: readonly string[]): string | undefined {
+  const socketAddress = normalise(req.socket.remoteAddress ?? '')
+  if (socketAddress === '') return undefined
+  if (!trustedProxies.includes(socketAddress)) return socketAddress
   const hops = String(req.headers['x-forwarded-for'] ?? '')
     .split(',')
     .map((h) => normalise(h.trim()))
     .filter(Boolean)
-  // Walk from the nearest hop back while the hops are our own proxies.
-  while (hops.length > 0 && trustedProxies.includes(address)) address = hops.pop() ?? address
-  return address
+  // Walk from the nearest hop back; the first address that is not one of our proxies is the client.
+  for (let i = hops.length - 1; i >= 0; i--) {
+    const hop = hops[i]
+    if (hop !== undefined && !trustedProxies.includes(hop)) return hop
+  }
+  return undefined
 }
 
-export function presenceFromRequest(req: IncomingMessage, trustedProxies: readonly string[], now: number): PsuContext {
+/** Undefined when the PSU's address cannot be established: the caller is then treated as not present. */
+export function presenceFromRequest(
+  req: IncomingMessage,
+  trustedProxies: readonly string[],
+  now: number,
+): PsuContext | undefined {
+  const ipAddress = clientAddress(req, trustedProxies)
+  if (ipAddress === undefined) return undefined
   const header = (name: string): string | undefined => {
     const v = req.headers[name]
     return Array.isArray(v) ? v.join(', ') : v
@@ -26,7 +41,7 @@ export function presenceFromRequest(req: IncomingMessage, trustedProxies: readon
   const viaProxy = trustedProxies.includes(normalise(req.socket.remoteAddress ?? ''))
   return {
     kind: 'psu',
-    ipAddress: clientAddress(req, trustedProxies),
+    ipAddress,
     ...(viaProxy || req.socket.remotePort === undefined ? {} : { ipPort: req.socket.remotePort }),
     httpMethod: req.method ?? 'POST',
     date: new Date(now).toISOString(),

@@ -18,7 +18,7 @@ function fakeRequest(remoteAddress: string, headers: Record<string, string>): In
 
 const secret = new Uint8Array(32).fill(7)
 const clock = () => Date.parse('2026-11-24T12:00:00Z')
-const options = { devSecret: secret, trustedProxies: ['10.0.0.5'], defaultBank: '17515', clock }
+const options = { devTokens: true, devSecret: secret, trustedProxies: ['10.0.0.5'], defaultBank: '17515', clock }
 
 describe('presence', () => {
   it('a partner token is never present, whatever headers it sends', async () => {
@@ -60,6 +60,20 @@ describe('presence', () => {
       '198.51.100.7',
     )
     expect(clientAddress(fakeRequest('10.0.0.6', { 'x-forwarded-for': '198.51.100.7' }), ['10.0.0.5'])).toBe('10.0.0.6')
+  })
+
+  it('behind a trusted proxy with no client hop, the caller is not present (never the proxy as the PSU)', async () => {
+    const token = await issueDevToken(secret, { psuId: '9999999901', present: true, banks: [] }, { clock, ttlSeconds: 60 })
+    const caller = await verifyCaller(fakeRequest('10.0.0.5', { authorization: `Bearer ${token}` }), options)
+    expect(caller.presence).toBeUndefined()
+    expect(clientAddress(fakeRequest('10.0.0.5', { 'x-forwarded-for': '10.0.0.5' }), ['10.0.0.5'])).toBeUndefined()
+  })
+
+  it('outside sandbox mode no development token is accepted, present or not', async () => {
+    const token = await issueDevToken(secret, { psuId: '9999999901', present: true, banks: [] }, { clock, ttlSeconds: 60 })
+    await expect(
+      verifyCaller(fakeRequest('203.0.113.9', { authorization: `Bearer ${token}` }), { ...options, devTokens: false }),
+    ).rejects.toMatchObject({ code: 'UNAUTHENTICATED' })
   })
 
   it('an expired or tampered token is UNAUTHENTICATED', async () => {
