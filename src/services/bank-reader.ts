@@ -12,7 +12,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Caller } from '../auth/caller.js'
 import type { CacheEntry, FreshnessCache } from '../cache/freshness-cache.js'
-import type { FreshnessPolicy } from '../cache/freshness-policy.js'
+import type { BudgetView, FreshnessPolicy } from '../cache/freshness-policy.js'
 import type { DistributedLock } from '../cache/single-flight.js'
 import { SingleFlight } from '../cache/single-flight.js'
 import type { Clock } from '../clock.js'
@@ -184,7 +184,7 @@ export class BankReader {
         throw error
       }
       const now = this.#deps.clock()
-      if (cached !== undefined && this.#deps.policy.isFresh(cached.fetchedAt, budgetOf(status), now)) {
+      if (cached !== undefined && this.#deps.policy.isFresh(cached.fetchedAt, budgetOf(status, now), now)) {
         return fromCache(cached, false)
       }
       if (cached !== undefined && status.remaining <= 0) return fromCache(cached, true)
@@ -261,16 +261,19 @@ function isStaleServable(error: unknown): boolean {
 }
 
 /**
- * The budget the policy spreads: the calendar window refills at Paris midnight; a rolling-only window frees its
- * oldest call 24 h after it was made.
+ * The budget the policy spreads: the calendar window refills at Paris midnight; a rolling window frees each call 24 h
+ * after it was made, so calls are also kept 24 h ÷ limit apart when it is enforced.
  */
-function budgetOf(status: QuotaStatus): { remaining: number; windowEndsAt: number } {
-  const windowEndsAt =
-    status.windows === 'rolling-24h'
-      ? (status.rolling24h.nextFreeAt ?? status.calendarDay.resetsAt)
-      : status.calendarDay.resetsAt
-  return { remaining: status.remaining, windowEndsAt }
+function budgetOf(status: QuotaStatus, now: number): BudgetView {
+  const rolling = status.windows !== 'calendar-day'
+  return {
+    remaining: status.remaining,
+    windowEndsAt: status.windows === 'rolling-24h' ? now + ROLLING_DAY_MS : status.calendarDay.resetsAt,
+    minSpacingMs: rolling ? ROLLING_DAY_MS / status.limit : 0,
+  }
 }
+
+const ROLLING_DAY_MS = 24 * 3600_000
 
 /** Charges the operation for the call and for the replay's unit, and refunds a unit handed back. */
 function countedReservation(reservation: Reservation, op: OperationBudget): Reservation {
