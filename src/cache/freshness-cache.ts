@@ -54,11 +54,25 @@ export class FreshnessCache {
     }
   }
 
-  async delete(keys: readonly string[]): Promise<void> {
+  /** Deletes the keys and records when: a read that started before `at` must not write its answer back. */
+  async invalidate(keys: readonly string[], at: number): Promise<void> {
     try {
+      await Promise.all(keys.map((k) => this.#keyv.set(invalidationKey(k), at, this.#retentionMs)))
       await Promise.all(keys.map((k) => this.#keyv.delete(k)))
     } catch (error) {
       throw new CacheUnavailableError(error)
     }
   }
+
+  async invalidatedAt(key: string): Promise<number | undefined> {
+    try {
+      return (await this.#keyv.get<number>(invalidationKey(key))) ?? undefined
+    } catch (error) {
+      throw new CacheUnavailableError(error)
+    }
+  }
+}
+
+function invalidationKey(key: string): string {
+  return `${key}#invalidated`
 }

@@ -31,12 +31,24 @@ export class AccountsService {
     return chosen
   }
 
-  list(caller: Caller, bank: string, op: OperationBudget): Promise<Fresh<AccountRecord[]>> {
+  /** `refresh`: read the bank now, joining no earlier read (right after a consent change). */
+  list(
+    caller: Caller,
+    bank: string,
+    op: OperationBudget,
+    options: { refresh?: boolean } = {},
+  ): Promise<Fresh<AccountRecord[]>> {
     const ref = { bank, psuId: caller.psuId }
-    return this.#deps.reader.read(caller, { bank, method: 'accounts' }, op, async (access) => {
-      const body = await this.#deps.stet.listAccounts(ref, access)
-      return body.accounts.map((a) => toAccount(bank, a)).filter((a): a is AccountRecord => a !== undefined)
-    })
+    return this.#deps.reader.read(
+      caller,
+      { bank, method: 'accounts' },
+      op,
+      async (access) => {
+        const body = await this.#deps.stet.listAccounts(ref, access)
+        return body.accounts.map((a) => toAccount(bank, a)).filter((a): a is AccountRecord => a !== undefined)
+      },
+      options,
+    )
   }
 
   /**

@@ -106,25 +106,36 @@ export class BankReader {
     return (await this.#deps.cache.get<T>(this.cacheKey(caller, target)))?.value
   }
 
+  /**
+   * Forgets cached values after a change at the bank (a consent), and marks them invalidated now: a read that was
+   * already in flight when the change happened will not write its older answer back (see `#remember`).
+   */
   async invalidate(keys: readonly string[]): Promise<void> {
-    await this.#deps.cache.delete(keys)
+    await this.#deps.cache.invalidate(keys, orderingNow())
   }
 
+  /**
+   * `options.refresh`: a read that must reflect the bank as it is now (right after a consent change): it joins no
+   * earlier flight, serves nothing cached from before it started, and never a stale value.
+   */
   async read<T>(
     caller: Caller,
     target: ReadTarget,
     op: OperationBudget,
     fetch: (access: BankAccess) => Promise<T>,
+    options: { refresh?: boolean } = {},
   ): Promise<Fresh<T>> {
     const key = this.cacheKey(caller, target)
     if (op.cacheOnly) return this.#cacheOnly<T>(key)
     const presence = caller.presence
     if (presence !== undefined) {
+      if (options.refresh === true) return this.#readPresent(key, () => fetch(presence))
       return this.#flights.run(`psu:${key}`, () => this.#readPresent(key, () => fetch(presence)))
     }
+    if (options.refresh === true) return this.#readBatch(caller, target, key, op, fetch, this.#deps.clock())
     // Concurrent identical batch reads in this process share one decision and at most one bank call; only the
     // operation that started the flight is charged for it.
-    return this.#flights.run(`batch:${key}`, () => this.#readBatch(caller, target, key, op, fetch))
+    return this.#flights.run(`batch:${key}`, () => this.#readBatch(caller, target, key, op, fetch, undefined))
   }
 
   /**
@@ -150,6 +161,7 @@ export class BankReader {
   }
 
   async #readPresent<T>(key: string, call: () => Promise<T>): Promise<Fresh<T>> {
+    const startedAt = orderingNow()
     let value: T
     try {
       value = await call()
@@ -160,22 +172,27 @@ export class BankReader {
       throw error
     }
     const entry: CacheEntry<T> = { value, fetchedAt: this.#deps.clock(), psuPresent: true }
-    // The PSU's answer stands even if the store is down; only later batch reads lose the refresh.
-    await this.#deps.cache.set(key, entry).catch((error: unknown) => this.#deps.onStoreError?.(error))
+    await this.#remember(key, entry, startedAt)
     return { value, freshness: { fetchedAt: entry.fetchedAt, source: 'BANK', psuPresent: true, stale: false } }
   }
 
+  /**
+   * `notBefore` (a refresh): cached values fetched before it are neither fresh nor servable stale.
+   */
   async #readBatch<T>(
     caller: Caller,
     target: ReadTarget,
     key: string,
     op: OperationBudget,
     fetch: (access: BankAccess) => Promise<T>,
+    notBefore: number | undefined,
   ): Promise<Fresh<T>> {
     const parts = this.quotaParts(caller, target)
+    const usable = (entry: CacheEntry<T> | undefined): CacheEntry<T> | undefined =>
+      entry !== undefined && (notBefore === undefined || entry.fetchedAt >= notBefore) ? entry : undefined
     const waitUntil = Date.now() + this.#deps.lockTtlMs
     for (;;) {
-      const cached = await this.#deps.cache.get<T>(key)
+      const cached = usable(await this.#deps.cache.get<T>(key))
       let status: QuotaStatus
       try {
         status = await this.#deps.ledger.status(parts)
@@ -189,7 +206,13 @@ export class BankReader {
       }
       if (cached !== undefined && status.remaining <= 0) return fromCache(cached, true)
 
-      const release = await this.#deps.lock.acquire(key, this.#deps.lockTtlMs)
+      let release: (() => Promise<void>) | undefined
+      try {
+        release = await this.#deps.lock.acquire(key, this.#deps.lockTtlMs)
+      } catch (error) {
+        if (cached !== undefined) return fromCache(cached, true)
+        throw error
+      }
       if (release === undefined) {
         // Another replica is calling the bank for this key: wait for its value rather than spend a second call.
         if (Date.now() > waitUntil) {
@@ -200,7 +223,7 @@ export class BankReader {
         continue
       }
       try {
-        const latest = await this.#deps.cache.get<T>(key)
+        const latest = usable(await this.#deps.cache.get<T>(key))
         if (latest !== undefined && (cached === undefined || latest.fetchedAt > cached.fetchedAt)) {
           return fromCache(latest, false)
         }
@@ -229,6 +252,7 @@ export class BankReader {
       if (cached !== undefined) return fromCache(cached, true)
       throw new QuotaExhaustedError(outcome.nextAllowedAt)
     }
+    const startedAt = orderingNow()
     let value: T
     try {
       value = await fetch(countedReservation(outcome.reservation, op))
@@ -237,8 +261,22 @@ export class BankReader {
       throw error
     }
     const entry: CacheEntry<T> = { value, fetchedAt: this.#deps.clock(), psuPresent: false }
-    await this.#deps.cache.set(key, entry).catch((error: unknown) => this.#deps.onStoreError?.(error))
+    await this.#remember(key, entry, startedAt)
     return { value, freshness: { fetchedAt: entry.fetchedAt, source: 'BANK', psuPresent: false, stale: false } }
+  }
+
+  /**
+   * Caches a fresh answer unless the key was invalidated after the call started (its answer may predate a consent
+   * change). A store error only costs later reads the refresh: the caller still gets the bank's answer.
+   */
+  async #remember<T>(key: string, entry: CacheEntry<T>, startedAt: number): Promise<void> {
+    try {
+      const invalidatedAt = await this.#deps.cache.invalidatedAt(key)
+      if (invalidatedAt !== undefined && invalidatedAt > startedAt) return
+      await this.#deps.cache.set(key, entry)
+    } catch (error) {
+      this.#deps.onStoreError?.(error)
+    }
   }
 }
 
@@ -247,6 +285,14 @@ export class LeaseTimeoutError extends GatewayError {
   constructor() {
     super('another gateway replica is reading this data from the bank and did not finish in time')
   }
+}
+
+/**
+ * Wall-clock time with sub-millisecond resolution, for ordering a call against an invalidation (which happened
+ * first), not for business time: an injected test clock that stands still must not make them look simultaneous.
+ */
+function orderingNow(): number {
+  return performance.timeOrigin + performance.now()
 }
 
 function fromCache<T>(entry: CacheEntry<T>, stale: boolean): Fresh<T> {

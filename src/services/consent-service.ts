@@ -49,7 +49,8 @@ export class ConsentService {
     )
     await reader.invalidate(this.#withdrawnKeys(caller, bank, grant, before?.map((a) => a.iban) ?? []))
     await accounts.invalidate(caller, bank)
-    return accounts.list(caller, bank, op)
+    // Its own read, after the PUT: a list read that started earlier may still be in flight with the old links.
+    return accounts.list(caller, bank, op, { refresh: true })
   }
 
   /** The cache keys of every grant the new consent does not keep (all methods for accounts it leaves out). */

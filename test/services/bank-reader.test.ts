@@ -1,0 +1,127 @@
+/**
+ * The bank reader against a real embedded ledger and a real keyv cache, with a bank call the test controls: the
+ * races a sandbox cannot stage (an answer that arrives after a consent change, a lease store that fails).
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import Keyv from 'keyv'
+import type { Caller } from '../../src/auth/caller.js'
+import { CacheUnavailableError, FreshnessCache } from '../../src/cache/freshness-cache.js'
+import { FreshnessPolicy } from '../../src/cache/freshness-policy.js'
+import { processLocalLock, type DistributedLock } from '../../src/cache/single-flight.js'
+import { EmbeddedLedger } from '../../src/quota/embedded-ledger.js'
+import { BankReader } from '../../src/services/bank-reader.js'
+import type { BankAccess } from '../../src/stet-api/access.js'
+
+const caller: Caller = { psuId: 'P1', consumer: 'partner', presence: undefined, banks: ['17515'] }
+const target = { bank: '17515', iban: 'FR7617515000920400430518020', method: 'balances' as const }
+let dir: string
+let ledger: EmbeddedLedger
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'stetgw-reader-'))
+  ledger = new EmbeddedLedger({ dir, trustEmptyStore: true })
+})
+afterEach(async () => {
+  await ledger.close()
+  await rm(dir, { recursive: true, force: true })
+})
+
+function reader(lock: DistributedLock = processLocalLock) {
+  const cache = new FreshnessCache(new Keyv(), { retentionMs: 3600_000 })
+  return new BankReader({
+    tpp: 'TPP',
+    cache,
+    ledger,
+    policy: new FreshnessPolicy({ minMaxAgeMs: 0 }),
+    lock,
+    clock: Date.now,
+    lockTtlMs: 2000,
+  })
+}
+
+function deferred<T>() {
+  let resolve!: (v: T) => void
+  const promise = new Promise<T>((r) => (resolve = r))
+  return { promise, resolve }
+}
+
+describe('BankReader', () => {
+  it('an answer that was in flight when the key was invalidated is returned but not cached', async () => {
+    const r = reader()
+    const answer = deferred<string>()
+    const started = deferred<void>()
+    const op = { cacheOnly: false, spent: 0 }
+    const inFlight = r.read(caller, target, op, () => {
+      started.resolve()
+      return answer.promise
+    })
+    await started.promise // the request has left for the bank
+    await r.invalidate([r.cacheKey(caller, target)])
+    answer.resolve('before the consent')
+    expect((await inFlight).value).toBe('before the consent')
+    expect(await r.peek(caller, target)).toBeUndefined()
+  })
+
+  it('a refresh read joins no earlier flight and serves nothing cached from before it', async () => {
+    const r = reader()
+    const first = deferred<string>()
+    const op = { cacheOnly: false, spent: 0 }
+    const earlier = r.read(caller, target, op, () => first.promise)
+    const calls: string[] = []
+    const refreshed = r.read(
+      caller,
+      target,
+      op,
+      async () => {
+        calls.push('refresh')
+        return 'after'
+      },
+      { refresh: true },
+    )
+    expect((await refreshed).value).toBe('after')
+    first.resolve('before')
+    await earlier
+    expect(calls).toEqual(['refresh'])
+    expect(op.spent).toBe(2)
+  })
+
+  it('fails closed: a ledger that cannot be reached makes no bank call and serves the cache stale', async () => {
+    const r = reader()
+    const op = { cacheOnly: false, spent: 0 }
+    await r.read(caller, target, op, async () => 'v1')
+    await ledger.close()
+    let called = false
+    const fetch = async (_access: BankAccess) => {
+      called = true
+      return 'v2'
+    }
+    const stale = await r.read(caller, target, { cacheOnly: false, spent: 0 }, fetch)
+    // The value is fresh by the policy only if the ledger answers; here it cannot, so the cache serves it stale.
+    expect(stale).toMatchObject({ value: 'v1', freshness: { source: 'CACHE', stale: true } })
+    await expect(
+      r.read(caller, { ...target, method: 'overdrafts' }, { cacheOnly: false, spent: 0 }, fetch),
+    ).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' })
+    expect(called).toBe(false)
+  })
+
+  it('a lease store that fails is STORE_UNAVAILABLE (typed, stale-servable) and never calls the bank', async () => {
+    const failing: DistributedLock = {
+      acquire: async () => {
+        throw new CacheUnavailableError(new Error('connection reset'))
+      },
+    }
+    const r = reader(failing)
+    let calls = 0
+    const fetch = async () => {
+      calls++
+      return 'v'
+    }
+    await expect(r.read(caller, target, { cacheOnly: false, spent: 0 }, fetch)).rejects.toMatchObject({
+      code: 'STORE_UNAVAILABLE',
+    })
+    expect(calls).toBe(0)
+  })
+})
