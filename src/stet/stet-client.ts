@@ -229,7 +229,7 @@ export class StetClient {
       token = await this.#tokens.getAccessToken(ref)
     } catch (error) {
       // Nothing was sent to the bank's resource server: the unit goes back (invariant 4).
-      if (access.kind === 'reservation') await access.release()
+      if (access.kind === 'reservation') await quietly(access.release())
       throw error
     }
     let current: BankAccess = access
@@ -252,7 +252,7 @@ export class StetClient {
     }
     const handled = answer.status === 404 ? accept(answer) : undefined
     if (handled !== undefined) return handled
-    if (answer.status === 429 && current.kind === 'reservation') await current.markExhausted()
+    if (answer.status === 429 && current.kind === 'reservation') await quietly(current.markExhausted())
     throw toBankError(request.operation, answer.status)
   }
 
@@ -304,7 +304,7 @@ export class StetClient {
       headers = this.#headers(access, request, pathWithQuery, requestId, body, token)
     } catch (error) {
       // A bad PSU context or signing key: nothing left, the unit goes back (invariant 4).
-      if (access.kind === 'reservation') await access.release()
+      if (access.kind === 'reservation') await quietly(access.release())
       throw error
     }
     const startedAt = this.#clock()
@@ -334,7 +334,7 @@ export class StetClient {
     } catch (error) {
       publish(undefined, networkErrorCode(error))
       const neverLeft = hasNeverLeft(error)
-      if (neverLeft && access.kind === 'reservation') await access.release()
+      if (neverLeft && access.kind === 'reservation') await quietly(access.release())
       throw new BankUnavailableError(request.operation, neverLeft, undefined, { cause: error })
     }
     let text: string
@@ -348,4 +348,13 @@ export class StetClient {
     const www = response.headers['www-authenticate']
     return { status: response.statusCode, text, wwwAuthenticate: Array.isArray(www) ? www.join(', ') : www }
   }
+}
+
+/**
+ * Giving a unit back or marking a key exhausted can fail when the ledger's store is down. Both failures err on the
+ * safe side (the unit stays spent; the bank keeps enforcing its own count), so they must not replace the error that
+ * says what happened at the bank.
+ */
+async function quietly(settlement: Promise<void>): Promise<void> {
+  await settlement.catch(() => undefined)
 }

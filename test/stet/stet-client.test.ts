@@ -296,6 +296,16 @@ describe('outcomes', () => {
     expect(reservation.released).toBe(0)
   })
 
+  it('a ledger that fails to mark the key exhausted does not hide the 429 (the bank keeps its own count)', async () => {
+    await setup(() => ({ status: 429, body: { status: 429, message: 'Limite' } }))
+    const reservation = new RecordingReservation('k')
+    reservation.markExhausted = async () => {
+      throw new Error('store down')
+    }
+    const error = await caught(harness.client.getTransactions(REF, 'a1', {}, reservation))
+    expect(error).toBeInstanceOf(BankLimitReachedError)
+  })
+
   it('connection refused → release, BankUnavailableError{neverLeft:true}', async () => {
     const port = await closedPort()
     bank.setHandler(() => ({ status: 500 }))
