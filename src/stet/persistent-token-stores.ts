@@ -7,9 +7,25 @@ import type { RootDatabase } from 'lmdb'
 import { open } from 'lmdb'
 import type { RedisClientType } from 'redis'
 import type { Clock } from '../clock.js'
+import { GatewayError } from '../errors.js'
 import type { ConnectionRef, StoredTokens, TokenStore } from './token-source.js'
 
 const keyOf = (tpp: string, ref: ConnectionRef): string => `tokens:${tpp}|${ref.bank}|${ref.psuId}`
+
+export class TokenStoreUnavailableError extends GatewayError {
+  readonly code = 'STORE_UNAVAILABLE'
+  constructor(cause: unknown) {
+    super('the token store cannot be reached', { cause })
+  }
+}
+
+async function typed<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work()
+  } catch (error) {
+    throw new TokenStoreUnavailableError(error)
+  }
+}
 
 export class LmdbTokenStore implements TokenStore {
   readonly #db: RootDatabase<StoredTokens, string>
@@ -52,17 +68,17 @@ export class RedisTokenStore implements TokenStore {
   }
 
   async get(ref: ConnectionRef): Promise<StoredTokens | undefined> {
-    const raw = await this.#client.get(this.#prefix + keyOf(this.#tpp, ref))
+    const raw = await typed(() => this.#client.get(this.#prefix + keyOf(this.#tpp, ref)))
     return raw === null ? undefined : (JSON.parse(raw) as StoredTokens)
   }
 
   async set(ref: ConnectionRef, tokens: StoredTokens): Promise<void> {
     const ttlMs = Math.max(1000, tokens.refreshTokenExpiresAt - this.#clock())
-    await this.#client.set(this.#prefix + keyOf(this.#tpp, ref), JSON.stringify(tokens), { PX: ttlMs })
+    await typed(() => this.#client.set(this.#prefix + keyOf(this.#tpp, ref), JSON.stringify(tokens), { PX: ttlMs }))
   }
 
   async delete(ref: ConnectionRef): Promise<void> {
-    await this.#client.del(this.#prefix + keyOf(this.#tpp, ref))
+    await typed(() => this.#client.del(this.#prefix + keyOf(this.#tpp, ref)))
   }
 }
 
@@ -72,12 +88,24 @@ export class RedisTokenStore implements TokenStore {
  */
 export class StoreWithMemoryFallback implements TokenStore {
   readonly #primary: TokenStore
+  /** Most recently used first out: bounded, so a long-lived replica does not keep every PSU it ever served. */
   readonly #memory = new Map<string, StoredTokens>()
+  readonly #maxEntries: number
   readonly #onStoreError: (error: unknown) => void
 
-  constructor(primary: TokenStore, onStoreError: (error: unknown) => void) {
+  constructor(primary: TokenStore, onStoreError: (error: unknown) => void, options: { maxEntries?: number } = {}) {
     this.#primary = primary
     this.#onStoreError = onStoreError
+    this.#maxEntries = options.maxEntries ?? 10_000
+  }
+
+  #remember(key: string, tokens: StoredTokens): void {
+    this.#memory.delete(key)
+    this.#memory.set(key, { ...tokens })
+    if (this.#memory.size > this.#maxEntries) {
+      const oldest = this.#memory.keys().next()
+      if (oldest.done !== true) this.#memory.delete(oldest.value)
+    }
   }
 
   async get(ref: ConnectionRef): Promise<StoredTokens | undefined> {
@@ -85,7 +113,7 @@ export class StoreWithMemoryFallback implements TokenStore {
     try {
       const tokens = await this.#primary.get(ref)
       if (tokens === undefined) this.#memory.delete(key)
-      else this.#memory.set(key, tokens)
+      else this.#remember(key, tokens)
       return tokens
     } catch (error) {
       const remembered = this.#memory.get(key)
@@ -96,7 +124,7 @@ export class StoreWithMemoryFallback implements TokenStore {
   }
 
   async set(ref: ConnectionRef, tokens: StoredTokens): Promise<void> {
-    this.#memory.set(`${ref.bank}|${ref.psuId}`, { ...tokens })
+    this.#remember(`${ref.bank}|${ref.psuId}`, tokens)
     try {
       await this.#primary.set(ref, tokens)
     } catch (error) {

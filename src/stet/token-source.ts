@@ -161,7 +161,13 @@ export class TokenSource {
     try {
       response = await this.#refresher.refresh(ref.bank, stored.refreshToken)
     } catch (error) {
-      if (error instanceof ReauthorizationRequiredError) await this.#forgetIfUnchanged(ref, stored.refreshToken)
+      if (error instanceof ReauthorizationRequiredError) {
+        // Another replica may have refreshed with the same refresh token a moment earlier: the bank rotated it and
+        // refused ours. Its new tokens are in the shared store; use them rather than ask the PSU again.
+        const current = await this.#store.get(ref)
+        if (current !== undefined && current.refreshToken !== stored.refreshToken && isUsable(current)) return current
+        await this.#forgetIfUnchanged(ref, stored.refreshToken)
+      }
       throw error
     }
     const tokens: StoredTokens = {

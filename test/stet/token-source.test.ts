@@ -53,6 +53,24 @@ describe('TokenSource', () => {
     expect(stored?.scope).toBe('aisp offline_access')
   })
 
+  it('another replica rotated the refresh token first: its tokens are used, the PSU is not asked again', async () => {
+    harness = createHarness(bank.url)
+    await harness.seed({ accessTokenExpiresAt: harness.clock.now - 1 })
+    const winner = {
+      accessToken: 'access-from-replica-b',
+      accessTokenExpiresAt: harness.clock.now + 3_600_000,
+      refreshToken: 'refresh-from-replica-b',
+      refreshTokenExpiresAt: harness.clock.now + 1_000_000,
+    }
+    bank.setHandler(() => {
+      // Replica B refreshed with refresh-1 a moment before us: the bank rotated it, so ours is refused.
+      void harness.store.set(REF, winner)
+      return { status: 400, body: { error: 'invalid_grant' } }
+    })
+    expect(await harness.tokens.getAccessToken(REF)).toBe('access-from-replica-b')
+    expect(await harness.store.get(REF)).toEqual(winner)
+  })
+
   it('refreshAfterInvalidToken: no /token call when another caller already replaced the rejected token', async () => {
     bank.setHandler(() => tokenReply('access-2', 'refresh-2'))
     harness = createHarness(bank.url)
