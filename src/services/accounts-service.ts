@@ -68,6 +68,12 @@ export class AccountsService {
     return { value: account, freshness: list.freshness }
   }
 
+  /** Whether the cache holds this PSU's account list with at least one consented account (no bank call). */
+  async hasConsentedList(caller: Caller, bank: string): Promise<boolean> {
+    const list = await this.#deps.reader.peek<AccountRecord[]>(caller, { bank, method: 'accounts' })
+    return list?.some((a) => a.resourceId !== undefined) ?? false
+  }
+
   /** Forgets the cached account list (after a consent change: links and resourceIds changed). */
   async invalidate(caller: Caller, bank: string): Promise<void> {
     await this.#deps.reader.invalidate([this.#deps.reader.cacheKey(caller, { bank, method: 'accounts' })])

@@ -71,16 +71,21 @@ export async function linkPersonas(deps: PersonaLinkerDeps, personas = SANDBOX_P
 
 async function linkPersona(deps: PersonaLinkerDeps, persona: PersonaLink): Promise<LinkOutcome> {
   const ref = { bank: deps.bank, psuId: persona.psuId }
-  if ((await deps.tokenStore.get(ref)) !== undefined) {
+  const caller: Caller = { psuId: persona.psuId, consumer: 'partner', presence: undefined, banks: [deps.bank] }
+  const hasTokens = (await deps.tokenStore.get(ref)) !== undefined
+  // Linked = tokens AND a consented account list on file. Tokens alone (a link that failed half-way, or a store that
+  // lost the cache) skip the OAuth flow but forward the consent again.
+  if (hasTokens && (await deps.accounts.hasConsentedList(caller, deps.bank))) {
     return { psuId: persona.psuId, status: 'already-linked', accounts: 0 }
   }
-  const code = await authorizeInSandbox(deps, persona.psuId)
-  await deps.tokens.storeExchangedTokens(
-    ref,
-    await deps.oauth.exchangeCode({ bank: deps.bank, code, redirectUri: deps.redirectUri }),
-  )
+  if (!hasTokens) {
+    const code = await authorizeInSandbox(deps, persona.psuId)
+    await deps.tokens.storeExchangedTokens(
+      ref,
+      await deps.oauth.exchangeCode({ bank: deps.bank, code, redirectUri: deps.redirectUri }),
+    )
+  }
 
-  const caller: Caller = { psuId: persona.psuId, consumer: 'partner', presence: undefined, banks: [deps.bank] }
   const op: OperationBudget = { cacheOnly: false, spent: 0 }
   const ibans = (await deps.accounts.list(caller, deps.bank, op)).value.map((a) => a.iban)
   // Everything they own, for every resource; identity as the persona table says.

@@ -1,0 +1,48 @@
+/** Persona linking at start: costs nothing when already linked, repairs a half-done link without a new OAuth flow. */
+import { rm } from 'node:fs/promises'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import type { SandboxBank } from '../../src/sandbox/sandbox-bank.js'
+import { startExternalSandbox } from '../support/external-sandbox.js'
+import { countCalls } from '../support/sandbox-counts.js'
+import { seedDataDir, startTestGateway } from '../support/test-gateway.js'
+
+let sandbox: SandboxBank
+let dataDir: string
+
+beforeAll(async () => {
+  sandbox = await startExternalSandbox()
+  dataDir = await seedDataDir()
+})
+afterAll(async () => {
+  await sandbox.close()
+  await rm(dataDir, { recursive: true, force: true })
+})
+
+describe('linkPersonas', () => {
+  const env = () => ({ STET_BASE_URL: sandbox.url, SANDBOX_PERSONAS: 'true', SANDBOX_PERSONA_IDS: '9999999901' })
+
+  it('links once, then costs no bank call on the next start; a lost cache is repaired with the tokens it has', async () => {
+    const first = await startTestGateway(env(), { dataDir })
+    expect(first.gateway.linked).toEqual([{ psuId: '9999999901', status: 'linked', accounts: 2 }])
+    await first.close({ keepData: true })
+    const afterFirst = sandbox.stats().totals
+
+    const second = await startTestGateway(env(), { dataDir })
+    expect(second.gateway.linked[0]?.status).toBe('already-linked')
+    await second.close({ keepData: true })
+    expect(sandbox.stats().totals).toEqual(afterFirst)
+
+    // The cache is lost (tokens kept): the consent is forwarded again, with the same tokens.
+    await rm(path.join(dataDir, 'cache'), { recursive: true, force: true })
+    const third = await startTestGateway(env(), { dataDir })
+    expect(third.gateway.linked).toEqual([{ psuId: '9999999901', status: 'linked', accounts: 2 }])
+    const res = await third.query('{ accounts { grants { balances } } }', {
+      token: await third.gateway.devToken('9999999901'),
+    })
+    expect(res.data?.accounts).toEqual([{ grants: { balances: true } }, { grants: { balances: true } }])
+    await third.close({ keepData: true })
+    // Two link runs, each: the list before and after the consent (the sandbox counts what reached it).
+    expect(countCalls(sandbox, { psuId: '9999999901', method: 'accounts' }).batch).toBe(4)
+  })
+})
