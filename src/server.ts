@@ -145,6 +145,11 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       })
       const store = new LmdbKeyvStore(path.join(config.dataDir, 'cache'))
       closers.push(() => store.disconnect())
+      // keyv's expiry is wall-clock time (Date.now), whatever clock the gateway runs on.
+      await store.sweepExpired(Date.now())
+      const sweep = setInterval(() => void store.sweepExpired(Date.now()).catch(() => undefined), 3600_000)
+      sweep.unref()
+      closers.push(async () => clearInterval(sweep))
       keyv = new Keyv({ store, namespace: 'cache', throwOnErrors: true })
       lock = processLocalLock
       const lmdbTokens = new LmdbTokenStore({ path: path.join(config.dataDir, 'tokens'), tpp })

@@ -37,6 +37,27 @@ export class LmdbKeyvStore extends EventEmitter {
     }
   }
 
+  /**
+   * keyv expires an entry only when it is read again; entries nobody reads again (a PSU who left, one transaction's
+   * details) would stay on disk for ever. Removes every entry past its keyv expiry; run at start and periodically.
+   */
+  async sweepExpired(now: number): Promise<number> {
+    let removed = 0
+    for (const { key, value } of this.#db.getRange()) {
+      let expires: unknown
+      try {
+        expires = (JSON.parse(value) as { expires?: unknown }).expires
+      } catch {
+        continue
+      }
+      if (typeof expires === 'number' && expires < now) {
+        await this.#db.remove(key)
+        removed++
+      }
+    }
+    return removed
+  }
+
   async disconnect(): Promise<void> {
     await this.#db.close()
   }

@@ -68,7 +68,7 @@ export class AccountDataService {
           transactionId,
           access,
         )
-        return body.transactionDetails ?? body.details ?? null
+        return sanitiseDetails(body.transactionDetails ?? body.details ?? null)
       },
     )
   }
@@ -97,4 +97,25 @@ function ref(caller: Caller, account: AccountRecord): { bank: string; psuId: str
 function granted(account: AccountRecord, grant: Grant): string {
   if (account.resourceId === undefined || !account.grants[grant]) throw new ConsentRequiredError(grant)
   return account.resourceId
+}
+
+/** The details body has no published schema (NOTES §7): pass its data on, never the bank's links, and not without bound. */
+const MAX_DETAILS_BYTES = 16 * 1024
+
+export function sanitiseDetails(value: unknown): unknown {
+  const strip = (v: unknown, depth: number): unknown => {
+    if (depth > 8) return null
+    if (Array.isArray(v)) return v.map((item) => strip(item, depth + 1))
+    if (v !== null && typeof v === 'object') {
+      const out: Record<string, unknown> = {}
+      for (const [key, item] of Object.entries(v)) {
+        if (key === '_links' || key === 'href') continue
+        out[key] = strip(item, depth + 1)
+      }
+      return out
+    }
+    return v
+  }
+  const cleaned = strip(value, 0)
+  return JSON.stringify(cleaned ?? null).length > MAX_DETAILS_BYTES ? null : cleaned
 }

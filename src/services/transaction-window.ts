@@ -12,8 +12,16 @@ const PARIS = 'Europe/Paris'
 export const TRANSACTION_DEPTH_DAYS = 61
 export const MAX_PAGE_SIZE = 500
 
+/** The last window start computed, by epoch minute (luxon's zone maths ran per account and per call: bench/RESULTS.md). */
+let lastStart: { readonly minute: number; readonly start: DateTime } | undefined
+
 export function transactionWindowStart(now: number): DateTime {
-  return DateTime.fromMillis(now, { zone: PARIS }).startOf('day').minus({ days: TRANSACTION_DEPTH_DAYS })
+  // Paris midnight always falls on a whole minute (whole-hour offsets): within one minute the start cannot change.
+  const minute = Math.floor(now / 60_000)
+  if (lastStart?.minute === minute) return lastStart.start
+  const start = DateTime.fromMillis(now, { zone: PARIS }).startOf('day').minus({ days: TRANSACTION_DEPTH_DAYS })
+  lastStart = { minute, start }
+  return start
 }
 
 /** The bank's format with milliseconds and an explicit offset (bank page, Get transactions). */

@@ -185,6 +185,23 @@ describe('data exactly as the sandbox holds it', () => {
     }
   })
 
+  it('transaction details come through, one call per transaction that has some, without the bank links', async () => {
+    const token = await t.gateway.devToken('9999999903', { present: true })
+    let res: Awaited<ReturnType<TestGateway['query']>> | undefined
+    const calls = await delta('9999999903', async () => {
+      res = await t.query('{ accounts { transactions(first: 6) { edges { node { id details } } } } }', { token })
+    })
+    expect(res?.errors).toBeUndefined()
+    const nodes =
+      (
+        res?.data?.accounts as { transactions: { edges: { node: { id: string; details: unknown } }[] } }[]
+      )[0]?.transactions.edges.map((e) => e.node) ?? []
+    const withDetails = nodes.filter((n) => n.details !== null)
+    expect(withDetails.length).toBeGreaterThan(0)
+    expect(calls.details).toBe(withDetails.length)
+    expect(JSON.stringify(withDetails)).not.toMatch(/_links|href/)
+  })
+
   it('identity without the psuIdentity consent is CONSENT_REQUIRED; with it, the PSU', async () => {
     const lea = await t.query('{ identity { fullName } }', {
       token: await t.gateway.devToken('9999999901', { present: true }),

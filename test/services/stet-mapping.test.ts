@@ -73,3 +73,15 @@ describe('STET mapping', () => {
     expect(parseBankDate('not a date')).toBeUndefined()
   })
 })
+
+describe('transaction details', () => {
+  it('passes the data on without the bank links, and drops an oversized body', async () => {
+    const { sanitiseDetails } = await import('../../src/services/account-data-service.js')
+    expect(sanitiseDetails({ label: 'CB', _links: { self: { href: '/x' } }, parts: [{ a: 1, href: '/y' }] })).toEqual({
+      label: 'CB',
+      parts: [{ a: 1 }],
+    })
+    expect(sanitiseDetails({ blob: 'x'.repeat(20_000) })).toBeNull()
+    expect(sanitiseDetails(null)).toBeNull()
+  })
+})

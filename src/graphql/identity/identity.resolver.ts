@@ -16,7 +16,10 @@ export class IdentityResolver {
     return { ...fresh.value, freshness: toFreshness(fresh.freshness) } as Identity
   }
 
-  @Query(() => [MethodQuota], { description: 'The unattended budget of the PSU-level methods (accounts, identity).' })
+  @Query(() => [MethodQuota], {
+    nullable: true,
+    description: 'The unattended budget of the PSU-level methods (accounts, identity).',
+  })
   async quota(
     @Arg('bank', () => String, { nullable: true }) bank: string | undefined,
     @Ctx() ctx: GatewayContext,
