@@ -16,7 +16,8 @@ import type { ConsentStore } from './consent-store.js'
 import type { DailyLimitCounter } from './daily-limit-counter.js'
 import type { OAuthAuthority } from './oauth-authority.js'
 import { parisDay } from './paris-calendar.js'
-import { findPersona, resourceIdOf } from './personas.js'
+import type { Persona } from './personas.js'
+import { resourceIdOf } from './personas.js'
 import type { SignatureCheck, SignedRequest } from './signature-verifier.js'
 
 interface AisRoute {
@@ -34,6 +35,7 @@ export interface AisPipelineDeps {
   consents: ConsentStore
   counter: DailyLimitCounter
   verifySignature: (request: SignedRequest) => SignatureCheck
+  findPersona: (psuId: string) => Persona | undefined
   now: () => number
   /** Delay before each AIS answer, after the call was counted. */
   latencyMs: number
@@ -130,7 +132,7 @@ export async function handleAisRequest(
   }
   if (bearer.kind === 'unknown') throw invalidToken('The access token is unknown')
   const psuId = bearer.grant.psuId
-  const persona = psuId === undefined ? undefined : findPersona(psuId)
+  const persona = psuId === undefined ? undefined : deps.findPersona(psuId)
   // A client_credentials token carries no PSU: no AIS data behind it.
   if (!persona) throw new BankHttpError(403, 'The access token is not linked to a PSU')
 

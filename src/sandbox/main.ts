@@ -2,7 +2,7 @@
  * `npm run sandbox`: the sandbox bank as its own process. Being a process entry, it is the one sandbox file that reads
  * `process.env`: SANDBOX_PORT (4010), DATA_DIR (./data, PKI under DATA_DIR/pki), STET_CLIENT_ID
  * (PSDFR-ACPR-SANDBOX), SANDBOX_TLS (`true` for HTTPS + mTLS; plain HTTP otherwise), SANDBOX_LATENCY_MS (0),
- * SANDBOX_DAILY_LIMIT (4).
+ * SANDBOX_DAILY_LIMIT (4), SANDBOX_BENCH_PERSONAS (`true` adds the benchmark personas, personas.ts).
  */
 import { join } from 'node:path'
 import { loadOrCreateDevPki, sha256FingerprintHex } from '../pki/dev-pki.js'
@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     tppCertificatePem: pki.qsealc.certPem,
     latencyMs,
     dailyLimit,
+    benchPersonas: process.env.SANDBOX_BENCH_PERSONAS === 'true',
     tls: useTls ? { keyPem: pki.server.keyPem, certPem: pki.server.certPem, caPem: pki.caCertPem } : undefined,
   })
   process.stdout.write(

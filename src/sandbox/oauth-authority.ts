@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { TokenResponse } from '../stet-api/wire.js'
+import type { Persona } from './personas.js'
 import { findPersona } from './personas.js'
 
 /** RFC 6749 §5.2 error body. */
@@ -55,6 +56,8 @@ export interface OAuthAuthorityOptions {
   clientId: string
   accessTokenTtlSeconds: number
   now: () => number
+  /** Which PSU ids exist; default the bank's personas (benchmark personas are opt-in). */
+  findPersona?: (psuId: string) => Persona | undefined
 }
 
 /** The code is valid for 1 h in the sandbox (BANK Sandbox 3rd step). */
@@ -86,7 +89,7 @@ export class OAuthAuthority {
     if (!redirectUri || !URL.canParse(redirectUri))
       return oauthError('invalid_request', 'redirect_uri missing or invalid')
     const psuId = query.get('psu')
-    if (!psuId || !findPersona(psuId)) return oauthError('invalid_request', 'unknown PSU')
+    if (!psuId || !(this.options.findPersona ?? findPersona)(psuId)) return oauthError('invalid_request', 'unknown PSU')
     const scope = query.get('scope') ?? 'aisp'
     const code = newToken()
     this.#codes.set(code, {

@@ -210,3 +210,59 @@ export const PERSONAS: readonly Persona[] = [
 export function findPersona(psuId: string): Persona | undefined {
   return PERSONAS.find((persona) => persona.psuId === psuId)
 }
+
+/** ISO 7064 mod 97-10 over a digit string too long for a double, in chunks. */
+function mod97(digits: string): number {
+  let rest = 0
+  for (let i = 0; i < digits.length; i += 7) rest = Number(`${rest}${digits.slice(i, i + 7)}`) % 97
+  return rest
+}
+
+/** A French IBAN with a valid RIB key and IBAN check digits, from all-digit bank, branch and account numbers. */
+export function frenchIban(bank: string, branch: string, account: string): string {
+  const ribKey = String(97 - ((89 * Number(bank) + 15 * Number(branch) + 3 * Number(account)) % 97)).padStart(2, '0')
+  const bban = `${bank}${branch}${account}${ribKey}`
+  // FR = 15 27, check digits 00 while computing (ISO 13616).
+  const check = String(98 - mod97(`${bban}152700`)).padStart(2, '0')
+  return `FR${check}${bban}`
+}
+
+const BENCH_ACTIVITY: ActivityProfile = { minPerDay: 0, maxPerDay: 1, daysBack: 30, professional: false }
+
+function benchPersona(psuId: string, label: string, serial: number, accountCount: number): Persona {
+  const accounts: PersonaAccount[] = []
+  for (let i = 0; i < accountCount; i++) {
+    const account = `77${String(serial).padStart(3, '0')}${String(i).padStart(6, '0')}`
+    accounts.push({
+      iban: frenchIban('17515', '90077', account),
+      name: `BENCH ${label}`,
+      usage: 'PRIV',
+      psuStatus: 'Account Holder',
+      balance: (100 + 37.5 * i + serial).toFixed(2),
+      overdraftAllowed: 100 * (i % 3),
+      activity: BENCH_ACTIVITY,
+    })
+  }
+  return { psuId, identity: { fullName: `BENCH ${label}`, firstName: 'BENCH', lastName: label }, accounts }
+}
+
+/**
+ * Benchmark personas (npm run bench), only when the sandbox is started with `benchPersonas: true`: the bank's own
+ * personas have at most 3 accounts, the benchmark's dashboard needs 5 and its transactions query 20. The four
+ * `BENCH0005U*` personas give each benchmarked variant its own unattended PSU, so that one variant's daily limit
+ * (4 calls per key) is never spent by another. No consent on file: the TPP forwards one.
+ */
+export const BENCH_PERSONAS: readonly Persona[] = [
+  benchPersona('BENCH00005', 'FIVE', 1, 5),
+  benchPersona('BENCH00020', 'TWENTY', 2, 20),
+  benchPersona('BENCH0005UA', 'UNATTENDED A', 3, 5),
+  benchPersona('BENCH0005UB', 'UNATTENDED B', 4, 5),
+  benchPersona('BENCH0005UC', 'UNATTENDED C', 5, 5),
+  benchPersona('BENCH0005UD', 'UNATTENDED D', 6, 5),
+]
+
+/** The persona lookup of one sandbox: the bank's personas, plus the benchmark ones when asked for. */
+export function personaFinder(options: { benchPersonas: boolean }): (psuId: string) => Persona | undefined {
+  if (!options.benchPersonas) return findPersona
+  return (psuId) => findPersona(psuId) ?? BENCH_PERSONAS.find((persona) => persona.psuId === psuId)
+}

@@ -19,6 +19,7 @@ import type { SandboxStats } from './daily-limit-counter.js'
 import { DailyLimitCounter } from './daily-limit-counter.js'
 import type { OAuthAnswer } from './oauth-authority.js'
 import { OAuthAuthority } from './oauth-authority.js'
+import { personaFinder } from './personas.js'
 import type { SignatureMode } from './signature-verifier.js'
 import { createSignatureVerifier } from './signature-verifier.js'
 
@@ -45,6 +46,8 @@ export interface SandboxOptions {
   clock?: Clock
   /** Delay every AIS answer by this much (a bank that takes time: benchmarks, single-flight tests). Default 0. */
   latencyMs?: number
+  /** Also serve the benchmark personas (BENCH_PERSONAS in personas.ts). Default false. */
+  benchPersonas?: boolean
 }
 
 export interface SandboxBank {
@@ -75,7 +78,8 @@ export async function startSandboxBank(options: SandboxOptions): Promise<Sandbox
   const accessTokenTtlSeconds = positiveInteger(options.accessTokenTtlSeconds, 3600, 'accessTokenTtlSeconds')
   let clock: Clock = options.clock ?? systemClock
   const now = () => clock()
-  const oauth = new OAuthAuthority({ clientId: options.clientId, accessTokenTtlSeconds, now })
+  const findPersona = personaFinder({ benchPersonas: options.benchPersonas ?? false })
+  const oauth = new OAuthAuthority({ clientId: options.clientId, accessTokenTtlSeconds, now, findPersona })
   const consents = new ConsentStore()
   const counter = new DailyLimitCounter(dailyLimit)
   const verifySignature = createSignatureVerifier({
@@ -83,7 +87,7 @@ export async function startSandboxBank(options: SandboxOptions): Promise<Sandbox
     clientId: options.clientId,
     mode: options.signatureMode ?? 'strict',
   })
-  const deps = { oauth, consents, counter, verifySignature, now, latencyMs: options.latencyMs ?? 0 }
+  const deps = { oauth, consents, counter, verifySignature, findPersona, now, latencyMs: options.latencyMs ?? 0 }
 
   async function route(req: IncomingMessage, url: URL): Promise<BankResponse> {
     const body = await readBody(req)

@@ -1,0 +1,92 @@
+/**
+ * The five benchmark queries (issue 7), as each variant is asked them: V0 by its REST routes, V1 and V2/V2w by the
+ * same GraphQL text. `minCalls` is the theoretical minimum of bank calls for one cold operation: one call per STET
+ * resource the answer needs (an account id resolves through the PSU's list: the bank's resourceId is not derivable
+ * from an IBAN, DESIGN inv. 8). Every cold answer waits for two bank round trips in sequence (the list, then the
+ * per-account reads), which is what "added latency" subtracts.
+ */
+import { encodeAccountId } from '../src/services/account-id.js'
+import { BENCH_PERSONAS } from '../src/sandbox/personas.js'
+import type { RequestSpec } from './load.js'
+
+export type VariantId = 'V0' | 'V1' | 'V2' | 'V2w'
+export const VARIANTS: readonly VariantId[] = ['V0', 'V1', 'V2', 'V2w']
+
+export type QueryId = 'balances' | 'dashboard' | 'aliases' | 'tx20' | 'unattended'
+
+export interface QueryDef {
+  readonly id: QueryId
+  readonly title: string
+  /** The minimum bank calls of one cold operation. */
+  readonly minCalls: number
+  /** Bank round trips one after the other on a cold read. */
+  readonly depth: number
+  /** How many times the counting pass repeats the operation (the unattended dashboard: 10). */
+  readonly countReps: number
+  /** The PSU asked, per variant. */
+  readonly psu: (variant: VariantId) => string
+  readonly present: boolean
+  /** Closed-loop connections at saturation: enough to keep one core busy, few enough that an operation's latency stays well under the measured window. */
+  readonly connections: number
+}
+
+const FIVE = 'BENCH00005'
+const TWENTY = 'BENCH00020'
+/** One unattended PSU per variant: the bank's limit (4 per key and day) is never shared between variants. */
+export const UNATTENDED_PSU: Readonly<Record<VariantId, string>> = { V0: 'BENCH0005UA', V1: 'BENCH0005UB', V2: 'BENCH0005UC', V2w: 'BENCH0005UD' }
+
+export const QUERIES: readonly QueryDef[] = [
+  { id: 'balances', title: "one account's balances", minCalls: 2, depth: 2, countReps: 1, psu: () => FIVE, present: true, connections: 64 },
+  { id: 'dashboard', title: 'dashboard, 5 accounts', minCalls: 1 + 5 * 3 + 1, depth: 2, countReps: 1, psu: () => FIVE, present: true, connections: 16 },
+  { id: 'aliases', title: 'one account via 3 aliases + 2 fragments', minCalls: 3, depth: 2, countReps: 1, psu: () => FIVE, present: true, connections: 64 },
+  { id: 'tx20', title: 'transactions of 20 accounts', minCalls: 1 + 20, depth: 2, countReps: 1, psu: () => TWENTY, present: true, connections: 16 },
+  { id: 'unattended', title: 'unattended dashboard ×10, one PSU', minCalls: 17, depth: 2, countReps: 10, psu: (v) => UNATTENDED_PSU[v], present: false, connections: 64 },
+]
+
+function firstIban(psuId: string): string {
+  const iban = BENCH_PERSONAS.find((p) => p.psuId === psuId)?.accounts[0]?.iban
+  if (iban === undefined) throw new Error(`no benchmark persona ${psuId}`)
+  return iban
+}
+
+const MONEY = 'amount { amount currency }'
+export const GRAPHQL: Readonly<Record<QueryId, string>> = {
+  balances: `query Balances($id: ID!) { account(id: $id) { iban balances { type ${MONEY} } } }`,
+  dashboard: `query Dashboard { accounts { id iban name balances { type ${MONEY} } transactions(first: 3) { totalCount edges { node { id ${MONEY} } } } overdraft { allowedAmount { amount currency } } } identity { fullName } }`,
+  aliases: `query Aliases($id: ID!) { a: account(id: $id) { ...Bal } b: account(id: $id) { iban ...Bal ...Ovd } c: account(id: $id) { name ...Ovd } } fragment Bal on Account { balances { type ${MONEY} } } fragment Ovd on Account { overdraft { allowedAmount { amount currency } } }`,
+  tx20: `query Tx20 { accounts { iban transactions(first: 10) { totalCount edges { node { id ${MONEY} } } } } }`,
+  unattended: '',
+}
+
+function graphqlText(query: QueryId): string {
+  return query === 'unattended' ? GRAPHQL.dashboard : GRAPHQL[query]
+}
+
+function variables(query: QueryDef, psu: string): Record<string, string> {
+  return query.id === 'balances' || query.id === 'aliases' ? { id: encodeAccountId('17515', firstIban(psu)) } : {}
+}
+
+/** V0's REST route for a query. */
+function v0Path(query: QueryDef, psu: string): string {
+  switch (query.id) {
+    case 'balances':
+      return `/balances?iban=${firstIban(psu)}`
+    case 'aliases':
+      return `/account?iban=${firstIban(psu)}&include=balances,overdraft`
+    case 'tx20':
+      return '/transactions?first=10'
+    case 'dashboard':
+    case 'unattended':
+      return '/dashboard'
+  }
+}
+
+/** The request a variant is sent for a query. `token` is the gateway's bearer (V2/V2w), unused by V0/V1. */
+export function requestFor(variant: VariantId, query: QueryDef, token: string): RequestSpec {
+  const psu = query.psu(variant)
+  const psuHeaders: Record<string, string> = { 'x-psu-id': psu, ...(query.present ? { 'x-psu-present': '1' } : {}) }
+  if (variant === 'V0') return { method: 'GET', path: v0Path(query, psu), headers: psuHeaders }
+  const body = JSON.stringify({ query: graphqlText(query.id), variables: variables(query, psu) })
+  if (variant === 'V1') return { method: 'POST', path: '/', headers: { 'content-type': 'application/json', ...psuHeaders }, body }
+  return { method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body }
+}

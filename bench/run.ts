@@ -1,0 +1,339 @@
+/**
+ * `npm run bench` (issue 7): in one session on one machine, the gateway (V2 cold, V2w warm) side by side with what a
+ * user would otherwise build (V0 a REST aggregator, V1 naive Apollo + type-graphql), against the sandbox bank run as
+ * its own process with a fixed latency, for each latency of BENCH_LATENCIES (default 10,50 ms). Variants run
+ * interleaved (V0 V1 V2 V2w, then reversed), repeated; medians with min–max. Writes bench/RESULTS.md,
+ * bench/results.json and bench/throughput-latency.png. Bounded: a watchdog kills everything past the profile's limit.
+ *
+ * Profiles (BENCH_PROFILE): quick (default, ≤ 8 min) and full.
+ */
+import { execFile, execFileSync } from 'node:child_process'
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { request } from 'undici'
+import { loadOrCreateDevPki } from '../src/pki/dev-pki.js'
+import type { SandboxStats } from '../src/sandbox/sandbox-bank.js'
+import { renderChart } from './chart.js'
+import { closedLoop, openLoop, percentile } from './load.js'
+import type { RequestSpec } from './load.js'
+import { cpuTicks, CLOCK_TICKS_PER_SECOND, peakRssMb, resetPeakRss } from './proc-stats.js'
+import { CAN_PIN, killAll, loopDelay, spawnChild, stopAll, waitReady } from './processes.js'
+import type { Child } from './processes.js'
+import { GRAPHQL, QUERIES, requestFor, UNATTENDED_PSU, VARIANTS } from './queries.js'
+import type { QueryDef, VariantId } from './queries.js'
+import type { BenchResults, CountSample, LatencyRun, LatencySample, SaturationSample } from './results.js'
+import { writeResults } from './report.js'
+
+const run = promisify(execFile)
+const here = path.dirname(fileURLToPath(import.meta.url))
+/** dist-bench/bench → the repository root. */
+const root = path.resolve(here, '..', '..')
+const distSrc = path.resolve(here, '..', 'src')
+const CLIENT_ID = 'PSDFR-ACPR-SANDBOX'
+
+interface Profile {
+  readonly name: string
+  readonly warmupMs: number
+  readonly measureMs: number
+  readonly reps: number
+  readonly connections: number
+  readonly graceMs: number
+  readonly hardLimitMs: number
+}
+
+const PROFILES = {
+  quick: { name: 'quick', warmupMs: 500, measureMs: 1500, reps: 2, connections: 64, graceMs: 2000, hardLimitMs: 9.5 * 60_000 },
+  full: { name: 'full', warmupMs: 2000, measureMs: 6000, reps: 3, connections: 64, graceMs: 5000, hardLimitMs: 40 * 60_000 },
+} as const satisfies Record<string, Profile>
+
+const profile: Profile = process.env.BENCH_PROFILE === 'full' ? PROFILES.full : PROFILES.quick
+const latencies = (process.env.BENCH_LATENCIES ?? '10,50').split(',').map(Number)
+/** Connections from each server to the bank (gateway STET_MAX_CONNECTIONS, baselines' undici Agent). */
+const BANK_CONNECTIONS = '128'
+const SERVER_CORE = 1
+const DRIVER_CORE = 0
+
+const watchdog = setTimeout(() => {
+  process.stderr.write(`bench: hard time limit (${profile.hardLimitMs / 60_000} min) reached, stopping\n`)
+  killAll()
+  process.exit(2)
+}, profile.hardLimitMs)
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    killAll()
+    process.exit(130)
+  })
+}
+process.once('exit', killAll)
+
+function log(message: string): void {
+  process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`)
+}
+
+async function bankStats(bankUrl: string): Promise<SandboxStats['totals']> {
+  const res = await request(`${bankUrl}/sandbox/stats`)
+  return ((await res.body.json()) as SandboxStats).totals
+}
+
+async function devToken(dataDir: string, bankUrl: string, psu: string, present: boolean): Promise<string> {
+  const args = [path.join(distSrc, 'auth', 'dev-token-cli.js'), '--psu', psu, ...(present ? ['--present'] : [])]
+  const { stdout } = await run(process.execPath, args, { env: { ...process.env, DATA_DIR: dataDir, STET_BASE_URL: bankUrl, LOG_LEVEL: 'silent' } })
+  return stdout.trim()
+}
+
+async function post(origin: string, spec: RequestSpec): Promise<{ status: number; text: string }> {
+  const res = await request(`${origin}${spec.path}`, { method: spec.method, headers: spec.headers, ...(spec.body === undefined ? {} : { body: spec.body }) })
+  return { status: res.statusCode, text: await res.body.text() }
+}
+
+interface Server {
+  readonly variant: VariantId
+  readonly child: Child
+  readonly url: string
+  /** Bearer per query (V2/V2w); empty for V0/V1. */
+  readonly tokens: Map<string, string>
+}
+
+const median = (values: readonly number[]): number => percentile(values, 50)
+
+async function benchLatency(latencyMs: number, work: string, pkiDir: string): Promise<LatencyRun> {
+  log(`latency ${latencyMs} ms: starting the bank and the four servers`)
+  const bankDir = path.join(work, `bank-${latencyMs}`)
+  await cp(pkiDir, path.join(bankDir, 'pki'), { recursive: true })
+  const bank = spawnChild(
+    'bank',
+    [path.join(distSrc, 'sandbox', 'main.js')],
+    { SANDBOX_PORT: '0', SANDBOX_LATENCY_MS: String(latencyMs), SANDBOX_BENCH_PERSONAS: 'true', DATA_DIR: bankDir, STET_CLIENT_ID: CLIENT_ID },
+    DRIVER_CORE,
+  )
+  const bankUrl = await bank.nextLine((line) => /listening on (\S+)/.exec(line)?.[1], 30_000)
+
+  const baselineEnv = (psus: string[]) => ({ BANK_URL: bankUrl, PKI_DIR: path.join(bankDir, 'pki'), STET_CLIENT_ID: CLIENT_ID, PSUS: psus.join(','), BANK_CONNECTIONS, PORT: '0' })
+  const gatewayEnv = async (variant: VariantId) => {
+    const dataDir = path.join(work, `${variant}-${latencyMs}`)
+    await cp(pkiDir, path.join(dataDir, 'pki'), { recursive: true })
+    return {
+      DATA_DIR: dataDir,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      STET_BASE_URL: bankUrl,
+      STET_CLIENT_ID: CLIENT_ID,
+      STET_MAX_CONNECTIONS: BANK_CONNECTIONS,
+      SANDBOX_PERSONAS: 'true',
+      SANDBOX_PERSONA_IDS: ['BENCH00005', 'BENCH00020', UNATTENDED_PSU[variant]].join(','),
+      LOG_LEVEL: 'warn',
+    }
+  }
+  const starts: [VariantId, Child][] = [
+    ['V0', spawnChild('V0', [path.join(here, 'serve-v0.js')], baselineEnv(['BENCH00005', 'BENCH00020', UNATTENDED_PSU.V0]), SERVER_CORE)],
+    ['V1', spawnChild('V1', [path.join(here, 'serve-v1.js')], baselineEnv(['BENCH00005', 'BENCH00020', UNATTENDED_PSU.V1]), SERVER_CORE)],
+    ['V2', spawnChild('V2', [path.join(here, 'serve-gateway.js')], await gatewayEnv('V2'), SERVER_CORE)],
+    ['V2w', spawnChild('V2w', [path.join(here, 'serve-gateway.js')], await gatewayEnv('V2w'), SERVER_CORE)],
+  ]
+  const servers = new Map<VariantId, Server>()
+  for (const [variant, child] of starts) {
+    servers.set(variant, { variant, child, url: await waitReady(child), tokens: new Map() })
+  }
+
+  // Tokens: V2 present everywhere but the unattended query (partner); V2w partner everywhere, after a warming pass.
+  for (const variant of ['V2', 'V2w'] as const) {
+    const server = servers.get(variant)
+    if (server === undefined) continue
+    const dataDir = path.join(work, `${variant}-${latencyMs}`)
+    for (const query of QUERIES) {
+      const psu = query.psu(variant)
+      const partner = variant === 'V2w' || !query.present
+      server.tokens.set(query.id, await devToken(dataDir, bankUrl, psu, !partner))
+    }
+    if (variant === 'V2w') {
+      for (const query of QUERIES) {
+        const present = await devToken(dataDir, bankUrl, query.psu(variant), true)
+        const answer = await post(server.url, requestFor(variant, { ...query, present: true }, present))
+        if (answer.status !== 200 || answer.text.includes('"errors":')) throw new Error(`V2w warming ${query.id}: ${answer.status} ${answer.text.slice(0, 300)}`)
+      }
+    }
+  }
+  const spec = (variant: VariantId, query: QueryDef): RequestSpec => {
+    const server = servers.get(variant)
+    if (server === undefined) throw new Error(`no server ${variant}`)
+    return requestFor(variant, query, server.tokens.get(query.id) ?? '')
+  }
+  const serverOf = (variant: VariantId): Server => {
+    const server = servers.get(variant)
+    if (server === undefined) throw new Error(`no server ${variant}`)
+    return server
+  }
+
+  // Counting pass: one operation at a time (ten for the unattended dashboard), the bank's counters as referee.
+  const counts: CountSample[] = []
+  for (const query of QUERIES) {
+    for (const variant of VARIANTS) {
+      const before = await bankStats(bankUrl)
+      let good = 0
+      let sample = ''
+      for (let i = 0; i < query.countReps; i++) {
+        const answer = await post(serverOf(variant).url, spec(variant, query))
+        if (answer.status === 200 && !answer.text.includes('"errors":')) good++
+        else sample = `${answer.status} ${answer.text.slice(0, 160)}`
+      }
+      const after = await bankStats(bankUrl)
+      const calls = after.batch + after.present - before.batch - before.present
+      counts.push({ query: query.id, variant, ops: query.countReps, good, calls, refused: after.refused - before.refused, firstError: sample })
+    }
+  }
+  log(`latency ${latencyMs} ms: counting pass done`)
+
+  const order = (rep: number): readonly VariantId[] => (rep % 2 === 0 ? VARIANTS : [...VARIANTS].reverse())
+  const saturation: SaturationSample[] = []
+  const fixedLoad: LatencySample[] = []
+  for (const query of QUERIES) {
+    for (let rep = 0; rep < profile.reps; rep++) {
+      for (const variant of order(rep)) {
+        const server = serverOf(variant)
+        let ticks = 0
+        let stats = { batch: 0, present: 0, refused: 0 }
+        let statsAfter = stats
+        const result = await closedLoop(server.url, spec(variant, query), { connections: query.connections, warmupMs: profile.warmupMs, durationMs: profile.measureMs }, {
+          onStart: async () => {
+            ticks = cpuTicks(server.child.pid)
+            resetPeakRss(server.child.pid)
+            stats = await bankStats(bankUrl)
+          },
+          onEnd: async () => {
+            ticks = cpuTicks(server.child.pid) - ticks
+            statsAfter = await bankStats(bankUrl)
+          },
+        })
+        const responses = result.completed + result.failed
+        saturation.push({
+          query: query.id,
+          variant,
+          rep,
+          rps: result.rps,
+          responsesPerSecond: responses / result.seconds,
+          failed: result.failed,
+          cpuUsPerOp: responses === 0 ? Number.NaN : (ticks * 1e6) / CLOCK_TICKS_PER_SECOND / responses,
+          callsPerOp: responses === 0 ? Number.NaN : (statsAfter.batch + statsAfter.present - stats.batch - stats.present) / responses,
+          refused: statsAfter.refused - stats.refused,
+          peakRssMb: peakRssMb(server.child.pid),
+        })
+      }
+    }
+    // The fixed offered load: half the slowest cold variant's saturation rate, so every variant runs below saturation.
+    const coldRates = (['V0', 'V1', 'V2'] as const).map((v) => median(saturation.filter((s) => s.query === query.id && s.variant === v).map((s) => s.responsesPerSecond)))
+    const rate = Math.max(5, Math.min(2000, Math.floor(0.5 * Math.min(...coldRates))))
+    for (let rep = 0; rep < profile.reps; rep++) {
+      for (const variant of order(rep)) {
+        const server = serverOf(variant)
+        let stats = { batch: 0, present: 0, refused: 0 }
+        let statsAfter = stats
+        let eld = { p50Ms: Number.NaN, p99Ms: Number.NaN, maxMs: Number.NaN }
+        let ticks = 0
+        const result = await openLoop(server.url, spec(variant, query), { rate, warmupMs: profile.warmupMs, durationMs: profile.measureMs, graceMs: profile.graceMs }, {
+          onStart: async () => {
+            ticks = cpuTicks(server.child.pid)
+            resetPeakRss(server.child.pid)
+            await loopDelay(server.child)
+            stats = await bankStats(bankUrl)
+          },
+          onEnd: async () => {
+            ticks = cpuTicks(server.child.pid) - ticks
+            eld = await loopDelay(server.child)
+            statsAfter = await bankStats(bankUrl)
+          },
+        })
+        const floor = query.depth * latencyMs
+        fixedLoad.push({
+          query: query.id,
+          variant,
+          rep,
+          rate,
+          p50Ms: percentile(result.latenciesMs, 50),
+          p99Ms: percentile(result.latenciesMs, 99),
+          addedP50Ms: percentile(result.latenciesMs, 50) - floor,
+          addedP99Ms: percentile(result.latenciesMs, 99) - floor,
+          sent: result.sent,
+          failed: result.failed,
+          unanswered: result.unanswered,
+          refused: statsAfter.refused - stats.refused,
+          cpuUsPerOp: result.latenciesMs.length === 0 ? Number.NaN : (ticks * 1e6) / CLOCK_TICKS_PER_SECOND / result.latenciesMs.length,
+          callsPerOp: result.latenciesMs.length === 0 ? Number.NaN : (statsAfter.batch + statsAfter.present - stats.batch - stats.present) / result.latenciesMs.length,
+          eldP99Ms: eld.p99Ms,
+          peakRssMb: peakRssMb(server.child.pid),
+        })
+      }
+    }
+    log(`latency ${latencyMs} ms: ${query.id} done (fixed load ${rate}/s)`)
+  }
+  const lifetimePeakRssMb: Partial<Record<VariantId, number>> = {}
+  for (const [variant, server] of servers) lifetimePeakRssMb[variant] = peakRssMb(server.child.pid)
+  await stopAll()
+  return { latencyMs, counts, saturation, fixedLoad, lifetimePeakRssMb }
+}
+
+async function packageVersion(name: string): Promise<string> {
+  // Straight from the file: some packages' `exports` maps do not expose their package.json to require().
+  try {
+    const raw = await readFile(path.join(root, 'node_modules', name, 'package.json'), 'utf8')
+    return (JSON.parse(raw) as { version?: string }).version ?? 'unknown'
+  } catch {
+    return 'unknown'
+  }
+}
+
+async function machine(): Promise<BenchResults['machine']> {
+  const cpuinfo = execFileSync('cat', ['/proc/cpuinfo'], { encoding: 'utf8' })
+  const meminfo = execFileSync('cat', ['/proc/meminfo'], { encoding: 'utf8' })
+  const memKb = Number(/^MemTotal:\s+(\d+)/m.exec(meminfo)?.[1] ?? 'NaN')
+  return {
+    // --all: the orchestrator itself may run pinned to one core.
+    nproc: Number(execFileSync('nproc', ['--all'], { encoding: 'utf8' }).trim()),
+    cpuModel: /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? 'unknown',
+    memoryGb: Math.round((memKb / 1024 / 1024) * 10) / 10,
+    kernel: execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim(),
+    pinned: CAN_PIN,
+  }
+}
+
+async function main(): Promise<void> {
+  const startedAt = Date.now()
+  if (CAN_PIN) execFileSync('taskset', ['-pc', String(DRIVER_CORE), String(process.pid)], { stdio: 'ignore' })
+  const work = await mkdtemp(path.join(tmpdir(), 'stetgw-bench-'))
+  try {
+    log(`profile ${profile.name}, latencies ${latencies.join(', ')} ms, ${profile.reps} repetitions, work dir ${work}`)
+    const pkiDir = path.join(work, 'pki')
+    await loadOrCreateDevPki(pkiDir, { clientId: CLIENT_ID })
+    const runs: LatencyRun[] = []
+    for (const latencyMs of latencies) runs.push(await benchLatency(latencyMs, work, pkiDir))
+    const versions: Record<string, string> = {}
+    for (const name of ['@apollo/server', 'graphql', 'type-graphql', 'undici', 'dataloader', 'keyv']) versions[name] = await packageVersion(name)
+    const results: BenchResults = {
+      date: new Date(startedAt).toISOString(),
+      durationS: Math.round((Date.now() - startedAt) / 1000),
+      profile: { ...profile },
+      machine: await machine(),
+      node: process.version,
+      versions,
+      queries: QUERIES.map((q) => ({ id: q.id, title: q.title, minCalls: q.minCalls, depth: q.depth, countReps: q.countReps, connections: q.connections, graphql: q.id === 'unattended' ? GRAPHQL.dashboard : GRAPHQL[q.id] })),
+      runs,
+    }
+    const benchDir = path.join(root, 'bench')
+    await writeFile(path.join(benchDir, 'results.json'), `${JSON.stringify(results, null, 1)}\n`)
+    await renderChart(results, path.join(benchDir, 'throughput-latency.png'))
+    await writeResults(results, path.join(benchDir, 'RESULTS.md'))
+    log(`done in ${results.durationS} s: bench/RESULTS.md, bench/results.json, bench/throughput-latency.png`)
+  } finally {
+    await stopAll()
+    await rm(work, { recursive: true, force: true })
+    clearTimeout(watchdog)
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+  killAll()
+  process.exit(1)
+})

@@ -1,0 +1,35 @@
+/**
+ * V1: a naive Apollo Server 5 (standalone) + type-graphql server whose field resolvers call the bank directly.
+ * Env as V0 (BANK_URL, PKI_DIR, STET_CLIENT_ID, PSUS, BANK_CONNECTIONS, PORT); the PSU is `x-psu-id`, `x-psu-present: 1` sends
+ * PSU-IP-Address.
+ */
+import { ApolloServer } from '@apollo/server'
+import { startStandaloneServer } from '@apollo/server/standalone'
+import { BankClient } from './bank-client.js'
+import { announceReady, installLoopMonitor } from './loop-monitor.js'
+import type { V1Context } from './v1-schema.js'
+import { buildV1Schema } from './v1-schema.js'
+
+installLoopMonitor()
+const bank = new BankClient({
+  baseUrl: process.env.BANK_URL ?? 'http://127.0.0.1:4010',
+  clientId: process.env.STET_CLIENT_ID ?? 'PSDFR-ACPR-SANDBOX',
+  pkiDir: process.env.PKI_DIR ?? './data/pki',
+  connections: Number(process.env.BANK_CONNECTIONS ?? '32'),
+})
+await bank.loadKeys()
+for (const psu of (process.env.PSUS ?? '').split(',').filter(Boolean)) await bank.link(psu)
+
+const apollo = new ApolloServer<V1Context>({ schema: await buildV1Schema() })
+const { url } = await startStandaloneServer(apollo, {
+  listen: { port: Number(process.env.PORT ?? '0'), host: '127.0.0.1' },
+  context: async ({ req }) => {
+    const psu = req.headers['x-psu-id']
+    const address = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '')
+    return { bank, psu: typeof psu === 'string' ? psu : '', ip: req.headers['x-psu-present'] === '1' ? address : undefined }
+  },
+})
+announceReady(url.replace(/\/$/, ''))
+process.once('SIGTERM', () => {
+  void apollo.stop().finally(() => void bank.close().finally(() => process.exit(0)))
+})
