@@ -15,7 +15,8 @@ async function main(): Promise<void> {
   const clientId = process.env.STET_CLIENT_ID ?? 'PSDFR-ACPR-SANDBOX'
   const useTls = process.env.SANDBOX_TLS === 'true'
   const latencyMs = Number(process.env.SANDBOX_LATENCY_MS ?? '0')
-  if (!Number.isInteger(latencyMs) || latencyMs < 0) throw new TypeError('SANDBOX_LATENCY_MS must be a non-negative integer')
+  if (!Number.isInteger(latencyMs) || latencyMs < 0)
+    throw new TypeError('SANDBOX_LATENCY_MS must be a non-negative integer')
   const dailyLimit = Number(process.env.SANDBOX_DAILY_LIMIT ?? '4')
   const pki = await loadOrCreateDevPki(join(dataDir, 'pki'), { clientId })
   const bank = await startSandboxBank({

@@ -71,6 +71,12 @@ describe('STET mapping', () => {
     expect(parseBankDate('')).toBeUndefined()
     expect(parseBankDate(null)).toBeUndefined()
     expect(parseBankDate('not a date')).toBeUndefined()
+    expect(parseBankDate('2026-02-30T10:00:00Z')).toBeUndefined()
+    expect(parseBankDate('2026-10-25T02:30:00.000+0100')).toBe(Date.parse('2026-10-25T01:30:00Z'))
+    expect(parseBankDate('2026-11-24T10:00:00Z')).toBe(Date.parse('2026-11-24T10:00:00Z'))
+    // No offset: Paris local time (CEST in July).
+    expect(parseBankDate('2026-07-01T12:00:00.000')).toBe(Date.parse('2026-07-01T10:00:00Z'))
+    expect(parseBankDate('2026-07-01')).toBe(Date.parse('2026-06-30T22:00:00Z'))
   })
 })
 

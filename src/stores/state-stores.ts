@@ -1,0 +1,39 @@
+/**
+ * Where the gateway keeps its state: the quota ledger, the cache, the single-flight lease and the bank tokens.
+ * Embedded (lmdb under DATA_DIR, one process) or shared (Redis, any number of replicas). Each backend is imported
+ * only when chosen, so a gateway never loads (nor holds in memory) the other one.
+ */
+import type { Keyv } from 'keyv'
+import type { DistributedLock } from '../cache/single-flight.js'
+import type { Clock } from '../clock.js'
+import type { Config } from '../config/config.js'
+import type { Logger } from '../observability/logger.js'
+import type { QuotaLedger, QuotaPolicy } from '../quota/quota-ledger.js'
+import type { TokenStore } from '../stet/token-source.js'
+
+export interface StateStores {
+  readonly ledger: QuotaLedger
+  readonly keyv: Keyv
+  readonly lock: DistributedLock
+  readonly tokenStore: TokenStore
+  /** Closes everything the backend opened, in the right order. */
+  close(): Promise<void>
+}
+
+export interface StateStoreDeps {
+  readonly policy: QuotaPolicy
+  readonly tpp: string
+  readonly clock: Clock
+  /** Tests move time: the Redis ledger then takes it from this clock instead of Redis `TIME`. */
+  readonly testClock: boolean
+  readonly logger: Logger
+}
+
+export async function openStateStores(config: Config, deps: StateStoreDeps): Promise<StateStores> {
+  if (config.store.kind === 'redis') {
+    const { openRedisStores } = await import('./redis-stores.js')
+    return openRedisStores({ ...config.store, trustEmptyStore: config.quota.trustEmptyStore }, deps)
+  }
+  const { openEmbeddedStores } = await import('./embedded-stores.js')
+  return openEmbeddedStores({ dataDir: config.dataDir, trustEmptyStore: config.quota.trustEmptyStore }, deps)
+}
