@@ -64,9 +64,15 @@ export class BankClient {
     const redirect = await request(authorize, { dispatcher: this.#dispatcher })
     await redirect.body.dump()
     const location = redirect.headers.location
-    if (redirect.statusCode !== 302 || typeof location !== 'string') throw new Error(`authorize ${psuId}: HTTP ${redirect.statusCode}`)
+    if (redirect.statusCode !== 302 || typeof location !== 'string')
+      throw new Error(`authorize ${psuId}: HTTP ${redirect.statusCode}`)
     const code = new URL(location).searchParams.get('code') ?? ''
-    const form = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, client_id: this.#options.clientId })
+    const form = new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT_URI,
+      client_id: this.#options.clientId,
+    })
     const tokenAnswer = await request(new URL(OAUTH_TOKEN_PATH, this.#options.baseUrl), {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -74,12 +80,21 @@ export class BankClient {
       dispatcher: this.#dispatcher,
     })
     const token = (await tokenAnswer.body.json()) as { access_token?: string }
-    if (tokenAnswer.statusCode !== 200 || token.access_token === undefined) throw new Error(`token ${psuId}: HTTP ${tokenAnswer.statusCode}`)
+    if (tokenAnswer.statusCode !== 200 || token.access_token === undefined)
+      throw new Error(`token ${psuId}: HTTP ${tokenAnswer.statusCode}`)
     this.#tokens.set(psuId, token.access_token)
 
     const list = await this.get(psuId, '/accounts', '127.0.0.1')
-    const ibans = ((list.json as { accounts?: AccountResource[] }).accounts ?? []).flatMap((a) => (a.accountId?.iban === undefined ? [] : [{ iban: a.accountId.iban }]))
-    const consent: ConsentAccess = { balances: ibans, transactions: ibans, overdrafts: ibans, psuIdentity: true, trustedBeneficiaries: false }
+    const ibans = ((list.json as { accounts?: AccountResource[] }).accounts ?? []).flatMap((a) =>
+      a.accountId?.iban === undefined ? [] : [{ iban: a.accountId.iban }],
+    )
+    const consent: ConsentAccess = {
+      balances: ibans,
+      transactions: ibans,
+      overdrafts: ibans,
+      psuIdentity: true,
+      trustedBeneficiaries: false,
+    }
     const put = await this.send(psuId, 'PUT', '/consents', '127.0.0.1', Buffer.from(JSON.stringify(consent), 'utf8'))
     if (put.status !== 201) throw new Error(`consents ${psuId}: HTTP ${put.status}`)
   }
@@ -89,7 +104,13 @@ export class BankClient {
     return this.send(psuId, 'GET', resourcePath, psuIp, undefined)
   }
 
-  async send(psuId: string, method: 'GET' | 'PUT', resourcePath: string, psuIp: string | undefined, body: Buffer | undefined): Promise<BankAnswer> {
+  async send(
+    psuId: string,
+    method: 'GET' | 'PUT',
+    resourcePath: string,
+    psuIp: string | undefined,
+    body: Buffer | undefined,
+  ): Promise<BankAnswer> {
     const token = this.#tokens.get(psuId)
     if (token === undefined) throw new Error(`PSU ${psuId} is not linked`)
     const pathWithQuery = `${STET_BASE_PATH}${resourcePath}`
@@ -100,12 +121,23 @@ export class BankClient {
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       ...(psuIp === undefined ? {} : { 'psu-ip-address': psuIp }),
     }
-    const signature = signRequest({ method, pathWithQuery, headers: signed, keyId: this.#keyId, privateKeyPem: this.#signingKeyPem })
+    const signature = signRequest({
+      method,
+      pathWithQuery,
+      headers: signed,
+      keyId: this.#keyId,
+      privateKeyPem: this.#signingKeyPem,
+    })
     const answer = await this.#dispatcher.request({
       origin: this.#origin,
       path: pathWithQuery,
       method,
-      headers: { ...signed, authorization: `Bearer ${token}`, accept: 'application/hal+json, application/json', signature },
+      headers: {
+        ...signed,
+        authorization: `Bearer ${token}`,
+        accept: 'application/hal+json, application/json',
+        signature,
+      },
       ...(body === undefined ? {} : { body }),
     })
     const text = await answer.body.text()
@@ -119,7 +151,10 @@ export class BankClient {
 
 /** A bank answer that is not 2xx, carried up to the baseline's own error handling. */
 export class BankStatusError extends Error {
-  constructor(readonly status: number, readonly resource: string) {
+  constructor(
+    readonly status: number,
+    readonly resource: string,
+  ) {
     super(`bank answered ${status} on ${resource}`)
   }
 }

@@ -14,7 +14,13 @@ import { medianOf } from './report.js'
 import type { BenchResults, LatencyRun } from './results.js'
 
 const COLOURS: Readonly<Record<VariantId, string>> = { V0: '#4c72b0', V1: '#dd8452', V2: '#55a868', V2w: '#8172b3' }
-const SHORT: Readonly<Record<string, string>> = { balances: '1 account balances', dashboard: 'dashboard ×5', aliases: '3 aliases 2 fragments', tx20: 'tx of 20 accounts', unattended: 'unattended ×10' }
+const SHORT: Readonly<Record<string, string>> = {
+  balances: '1 account balances',
+  dashboard: 'dashboard ×5',
+  aliases: '3 aliases 2 fragments',
+  tx20: 'tx of 20 accounts',
+  unattended: 'unattended ×10',
+}
 
 const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;')
 
@@ -27,13 +33,20 @@ interface Panel {
 
 function throughputPanel(results: BenchResults, run: LatencyRun, box: Panel): string[] {
   const out: string[] = []
-  const values = results.queries.flatMap((q) => VARIANTS.map((v) => medianOf(run, q.id, v, 'rps'))).filter((v) => Number.isFinite(v) && v > 0)
+  const values = results.queries
+    .flatMap((q) => VARIANTS.map((v) => medianOf(run, q.id, v, 'rps')))
+    .filter((v) => Number.isFinite(v) && v > 0)
   const top = 10 ** Math.ceil(Math.log10(Math.max(10, ...values)))
   const scale = (v: number): number => (v <= 1 ? 0 : (Math.log10(v) / Math.log10(top)) * box.height)
-  out.push(`<text x="${box.x}" y="${box.y - 10}" font-size="15" font-weight="bold">Bank ${run.latencyMs} ms: requests/s at saturation (log scale, good answers)</text>`)
+  out.push(
+    `<text x="${box.x}" y="${box.y - 10}" font-size="15" font-weight="bold">Bank ${run.latencyMs} ms: requests/s at saturation (log scale, good answers)</text>`,
+  )
   for (let decade = 1; decade <= top; decade *= 10) {
     const y = box.y + box.height - scale(decade)
-    out.push(`<line x1="${box.x}" x2="${box.x + box.width}" y1="${y}" y2="${y}" stroke="#ddd"/>`, `<text x="${box.x - 6}" y="${y + 4}" font-size="11" text-anchor="end">${decade}</text>`)
+    out.push(
+      `<line x1="${box.x}" x2="${box.x + box.width}" y1="${y}" y2="${y}" stroke="#ddd"/>`,
+      `<text x="${box.x - 6}" y="${y + 4}" font-size="11" text-anchor="end">${decade}</text>`,
+    )
   }
   const group = box.width / results.queries.length
   const bar = (group - 20) / VARIANTS.length
@@ -43,9 +56,13 @@ function throughputPanel(results: BenchResults, run: LatencyRun, box: Panel): st
       const h = Number.isFinite(value) ? scale(value) : 0
       const x = box.x + qi * group + 10 + vi * bar
       out.push(`<rect x="${x}" y="${box.y + box.height - h}" width="${bar - 2}" height="${h}" fill="${COLOURS[v]}"/>`)
-      out.push(`<text x="${x + bar / 2 - 1}" y="${box.y + box.height - h - 3}" font-size="9" text-anchor="middle">${Number.isFinite(value) ? Math.round(value) : '–'}</text>`)
+      out.push(
+        `<text x="${x + bar / 2 - 1}" y="${box.y + box.height - h - 3}" font-size="9" text-anchor="middle">${Number.isFinite(value) ? Math.round(value) : '–'}</text>`,
+      )
     })
-    out.push(`<text x="${box.x + qi * group + group / 2}" y="${box.y + box.height + 16}" font-size="11" text-anchor="middle">${escape(SHORT[q.id] ?? q.id)}</text>`)
+    out.push(
+      `<text x="${box.x + qi * group + group / 2}" y="${box.y + box.height + 16}" font-size="11" text-anchor="middle">${escape(SHORT[q.id] ?? q.id)}</text>`,
+    )
   })
   return out
 }
@@ -54,14 +71,21 @@ function latencyPanel(results: BenchResults, run: LatencyRun, box: Panel): strin
   const out: string[] = []
   const p50 = (q: string, v: VariantId) => medianOf(run, q as never, v, 'addedP50Ms')
   const p99 = (q: string, v: VariantId) => medianOf(run, q as never, v, 'addedP99Ms')
-  const all = results.queries.flatMap((q) => VARIANTS.flatMap((v) => [p50(q.id, v), p99(q.id, v)])).filter(Number.isFinite)
+  const all = results.queries
+    .flatMap((q) => VARIANTS.flatMap((v) => [p50(q.id, v), p99(q.id, v)]))
+    .filter(Number.isFinite)
   const max = Math.max(1, ...all)
   const min = Math.min(0, ...all)
   const scale = (v: number): number => box.y + box.height - ((v - min) / (max - min)) * box.height
-  out.push(`<text x="${box.x}" y="${box.y - 10}" font-size="15" font-weight="bold">Bank ${run.latencyMs} ms: added latency at fixed load, ms (bar p50, tick p99)</text>`)
+  out.push(
+    `<text x="${box.x}" y="${box.y - 10}" font-size="15" font-weight="bold">Bank ${run.latencyMs} ms: added latency at fixed load, ms (bar p50, tick p99)</text>`,
+  )
   const step = 10 ** Math.floor(Math.log10(max - min))
   for (let t = Math.ceil(min / step) * step; t <= max; t += step) {
-    out.push(`<line x1="${box.x}" x2="${box.x + box.width}" y1="${scale(t)}" y2="${scale(t)}" stroke="${t === 0 ? '#888' : '#ddd'}"/>`, `<text x="${box.x - 6}" y="${scale(t) + 4}" font-size="11" text-anchor="end">${Math.round(t)}</text>`)
+    out.push(
+      `<line x1="${box.x}" x2="${box.x + box.width}" y1="${scale(t)}" y2="${scale(t)}" stroke="${t === 0 ? '#888' : '#ddd'}"/>`,
+      `<text x="${box.x - 6}" y="${scale(t) + 4}" font-size="11" text-anchor="end">${Math.round(t)}</text>`,
+    )
   }
   const group = box.width / results.queries.length
   const bar = (group - 20) / VARIANTS.length
@@ -73,11 +97,19 @@ function latencyPanel(results: BenchResults, run: LatencyRun, box: Panel): strin
       if (Number.isFinite(a)) {
         const y0 = scale(0)
         const y1 = scale(a)
-        out.push(`<rect x="${x}" y="${Math.min(y0, y1)}" width="${bar - 2}" height="${Math.abs(y0 - y1)}" fill="${COLOURS[v]}"/>`)
+        out.push(
+          `<rect x="${x}" y="${Math.min(y0, y1)}" width="${bar - 2}" height="${Math.abs(y0 - y1)}" fill="${COLOURS[v]}"/>`,
+        )
       }
-      if (Number.isFinite(b)) out.push(`<line x1="${x}" x2="${x + bar - 2}" y1="${scale(b)}" y2="${scale(b)}" stroke="#222" stroke-width="2"/>`, `<line x1="${x + bar / 2 - 1}" x2="${x + bar / 2 - 1}" y1="${scale(Number.isFinite(a) ? a : 0)}" y2="${scale(b)}" stroke="#222"/>`)
+      if (Number.isFinite(b))
+        out.push(
+          `<line x1="${x}" x2="${x + bar - 2}" y1="${scale(b)}" y2="${scale(b)}" stroke="#222" stroke-width="2"/>`,
+          `<line x1="${x + bar / 2 - 1}" x2="${x + bar / 2 - 1}" y1="${scale(Number.isFinite(a) ? a : 0)}" y2="${scale(b)}" stroke="#222"/>`,
+        )
     })
-    out.push(`<text x="${box.x + qi * group + group / 2}" y="${box.y + box.height + 16}" font-size="11" text-anchor="middle">${escape(SHORT[q.id] ?? q.id)}</text>`)
+    out.push(
+      `<text x="${box.x + qi * group + group / 2}" y="${box.y + box.height + 16}" font-size="11" text-anchor="middle">${escape(SHORT[q.id] ?? q.id)}</text>`,
+    )
   })
   return out
 }
@@ -94,7 +126,10 @@ export function chartSvg(results: BenchResults): string {
     body.push(...throughputPanel(results, run, { x: 60, y, width: panelW, height: panelH }))
     body.push(...latencyPanel(results, run, { x: panelW + 140, y, width: panelW, height: panelH }))
   })
-  const legend = VARIANTS.map((v, i) => `<rect x="${60 + i * 190}" y="${height - 30}" width="14" height="14" fill="${COLOURS[v]}"/><text x="${80 + i * 190}" y="${height - 18}" font-size="13">${v === 'V0' ? 'V0 REST floor' : v === 'V1' ? 'V1 naive Apollo' : v === 'V2' ? 'V2 gateway cold' : 'V2w gateway warm'}</text>`)
+  const legend = VARIANTS.map(
+    (v, i) =>
+      `<rect x="${60 + i * 190}" y="${height - 30}" width="14" height="14" fill="${COLOURS[v]}"/><text x="${80 + i * 190}" y="${height - 18}" font-size="13">${v === 'V0' ? 'V0 REST floor' : v === 'V1' ? 'V1 naive Apollo' : v === 'V2' ? 'V2 gateway cold' : 'V2w gateway warm'}</text>`,
+  )
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="DejaVu Sans, sans-serif">`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
@@ -115,7 +150,9 @@ export async function renderChart(results: BenchResults, pngFile: string): Promi
   } catch (error) {
     const fallback = pngFile.replace(/\.png$/, '.svg')
     await writeFile(fallback, svg)
-    process.stderr.write(`bench: rsvg-convert failed (${error instanceof Error ? error.message : String(error)}): apt-get install librsvg2-bin; wrote ${fallback}\n`)
+    process.stderr.write(
+      `bench: rsvg-convert failed (${error instanceof Error ? error.message : String(error)}): apt-get install librsvg2-bin; wrote ${fallback}\n`,
+    )
   } finally {
     await rm(dir, { recursive: true, force: true })
   }

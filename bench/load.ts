@@ -45,7 +45,12 @@ export interface OpenLoopResult {
 
 async function fire(pool: Pool, spec: RequestSpec): Promise<Outcome> {
   try {
-    const res = await pool.request({ method: spec.method, path: spec.path, headers: spec.headers, ...(spec.body === undefined ? {} : { body: spec.body }) })
+    const res = await pool.request({
+      method: spec.method,
+      path: spec.path,
+      headers: spec.headers,
+      ...(spec.body === undefined ? {} : { body: spec.body }),
+    })
     const text = await res.body.text()
     const good = res.statusCode >= 200 && res.statusCode < 300 && !text.includes('"errors":')
     return { ok: good, status: res.statusCode }

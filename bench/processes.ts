@@ -20,7 +20,12 @@ export interface Child {
 const children = new Set<Child>()
 export const CAN_PIN = existsSync('/usr/bin/taskset') && availableParallelism() >= 2
 
-export function spawnChild(name: string, args: readonly string[], env: Record<string, string>, core: number | undefined): Child {
+export function spawnChild(
+  name: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  core: number | undefined,
+): Child {
   const command = CAN_PIN && core !== undefined ? 'taskset' : process.execPath
   const argv = CAN_PIN && core !== undefined ? ['-c', String(core), process.execPath, ...args] : [...args]
   // taskset execs node: the pid is the server's own.

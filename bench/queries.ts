@@ -33,14 +33,64 @@ export interface QueryDef {
 const FIVE = 'BENCH00005'
 const TWENTY = 'BENCH00020'
 /** One unattended PSU per variant: the bank's limit (4 per key and day) is never shared between variants. */
-export const UNATTENDED_PSU: Readonly<Record<VariantId, string>> = { V0: 'BENCH0005UA', V1: 'BENCH0005UB', V2: 'BENCH0005UC', V2w: 'BENCH0005UD' }
+export const UNATTENDED_PSU: Readonly<Record<VariantId, string>> = {
+  V0: 'BENCH0005UA',
+  V1: 'BENCH0005UB',
+  V2: 'BENCH0005UC',
+  V2w: 'BENCH0005UD',
+}
 
 export const QUERIES: readonly QueryDef[] = [
-  { id: 'balances', title: "one account's balances", minCalls: 2, depth: 2, countReps: 1, psu: () => FIVE, present: true, connections: 64 },
-  { id: 'dashboard', title: 'dashboard, 5 accounts', minCalls: 1 + 5 * 3 + 1, depth: 2, countReps: 1, psu: () => FIVE, present: true, connections: 16 },
-  { id: 'aliases', title: 'one account via 3 aliases + 2 fragments', minCalls: 3, depth: 2, countReps: 1, psu: () => FIVE, present: true, connections: 64 },
-  { id: 'tx20', title: 'transactions of 20 accounts', minCalls: 1 + 20, depth: 2, countReps: 1, psu: () => TWENTY, present: true, connections: 16 },
-  { id: 'unattended', title: 'unattended dashboard ×10, one PSU', minCalls: 17, depth: 2, countReps: 10, psu: (v) => UNATTENDED_PSU[v], present: false, connections: 64 },
+  {
+    id: 'balances',
+    title: "one account's balances",
+    minCalls: 2,
+    depth: 2,
+    countReps: 1,
+    psu: () => FIVE,
+    present: true,
+    connections: 64,
+  },
+  {
+    id: 'dashboard',
+    title: 'dashboard, 5 accounts',
+    minCalls: 1 + 5 * 3 + 1,
+    depth: 2,
+    countReps: 1,
+    psu: () => FIVE,
+    present: true,
+    connections: 16,
+  },
+  {
+    id: 'aliases',
+    title: 'one account via 3 aliases + 2 fragments',
+    minCalls: 3,
+    depth: 2,
+    countReps: 1,
+    psu: () => FIVE,
+    present: true,
+    connections: 64,
+  },
+  {
+    id: 'tx20',
+    title: 'transactions of 20 accounts',
+    minCalls: 1 + 20,
+    depth: 2,
+    countReps: 1,
+    psu: () => TWENTY,
+    present: true,
+    connections: 16,
+  },
+  {
+    id: 'unattended',
+    title: 'unattended dashboard ×10, one PSU',
+    minCalls: 17,
+    depth: 2,
+    countReps: 10,
+    psu: (v) => UNATTENDED_PSU[v],
+    present: false,
+    connections: 64,
+  },
 ]
 
 function firstIban(psuId: string): string {
@@ -87,6 +137,12 @@ export function requestFor(variant: VariantId, query: QueryDef, token: string): 
   const psuHeaders: Record<string, string> = { 'x-psu-id': psu, ...(query.present ? { 'x-psu-present': '1' } : {}) }
   if (variant === 'V0') return { method: 'GET', path: v0Path(query, psu), headers: psuHeaders }
   const body = JSON.stringify({ query: graphqlText(query.id), variables: variables(query, psu) })
-  if (variant === 'V1') return { method: 'POST', path: '/', headers: { 'content-type': 'application/json', ...psuHeaders }, body }
-  return { method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body }
+  if (variant === 'V1')
+    return { method: 'POST', path: '/', headers: { 'content-type': 'application/json', ...psuHeaders }, body }
+  return {
+    method: 'POST',
+    path: '/graphql',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body,
+  }
 }

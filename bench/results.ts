@@ -64,10 +64,25 @@ export interface LatencyRun {
 export interface BenchResults {
   readonly date: string
   readonly durationS: number
-  readonly profile: { name: string; warmupMs: number; measureMs: number; reps: number; connections: number; graceMs: number }
+  readonly profile: {
+    name: string
+    warmupMs: number
+    measureMs: number
+    reps: number
+    connections: number
+    graceMs: number
+  }
   readonly machine: { nproc: number; cpuModel: string; memoryGb: number; kernel: string; pinned: boolean }
   readonly node: string
   readonly versions: Record<string, string>
-  readonly queries: { id: QueryId; title: string; minCalls: number; depth: number; countReps: number; connections: number; graphql: string }[]
+  readonly queries: {
+    id: QueryId
+    title: string
+    minCalls: number
+    depth: number
+    countReps: number
+    connections: number
+    graphql: string
+  }[]
   readonly runs: LatencyRun[]
 }

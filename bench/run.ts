@@ -45,8 +45,24 @@ interface Profile {
 }
 
 const PROFILES = {
-  quick: { name: 'quick', warmupMs: 500, measureMs: 1500, reps: 2, connections: 64, graceMs: 2000, hardLimitMs: 9.5 * 60_000 },
-  full: { name: 'full', warmupMs: 2000, measureMs: 6000, reps: 3, connections: 64, graceMs: 5000, hardLimitMs: 40 * 60_000 },
+  quick: {
+    name: 'quick',
+    warmupMs: 500,
+    measureMs: 1500,
+    reps: 2,
+    connections: 64,
+    graceMs: 2000,
+    hardLimitMs: 9.5 * 60_000,
+  },
+  full: {
+    name: 'full',
+    warmupMs: 2000,
+    measureMs: 6000,
+    reps: 3,
+    connections: 64,
+    graceMs: 5000,
+    hardLimitMs: 40 * 60_000,
+  },
 } as const satisfies Record<string, Profile>
 
 const profile: Profile = process.env.BENCH_PROFILE === 'full' ? PROFILES.full : PROFILES.quick
@@ -80,12 +96,18 @@ async function bankStats(bankUrl: string): Promise<SandboxStats['totals']> {
 
 async function devToken(dataDir: string, bankUrl: string, psu: string, present: boolean): Promise<string> {
   const args = [path.join(distSrc, 'auth', 'dev-token-cli.js'), '--psu', psu, ...(present ? ['--present'] : [])]
-  const { stdout } = await run(process.execPath, args, { env: { ...process.env, DATA_DIR: dataDir, STET_BASE_URL: bankUrl, LOG_LEVEL: 'silent' } })
+  const { stdout } = await run(process.execPath, args, {
+    env: { ...process.env, DATA_DIR: dataDir, STET_BASE_URL: bankUrl, LOG_LEVEL: 'silent' },
+  })
   return stdout.trim()
 }
 
 async function post(origin: string, spec: RequestSpec): Promise<{ status: number; text: string }> {
-  const res = await request(`${origin}${spec.path}`, { method: spec.method, headers: spec.headers, ...(spec.body === undefined ? {} : { body: spec.body }) })
+  const res = await request(`${origin}${spec.path}`, {
+    method: spec.method,
+    headers: spec.headers,
+    ...(spec.body === undefined ? {} : { body: spec.body }),
+  })
   return { status: res.statusCode, text: await res.body.text() }
 }
 
@@ -106,12 +128,25 @@ async function benchLatency(latencyMs: number, work: string, pkiDir: string): Pr
   const bank = spawnChild(
     'bank',
     [path.join(distSrc, 'sandbox', 'main.js')],
-    { SANDBOX_PORT: '0', SANDBOX_LATENCY_MS: String(latencyMs), SANDBOX_BENCH_PERSONAS: 'true', DATA_DIR: bankDir, STET_CLIENT_ID: CLIENT_ID },
+    {
+      SANDBOX_PORT: '0',
+      SANDBOX_LATENCY_MS: String(latencyMs),
+      SANDBOX_BENCH_PERSONAS: 'true',
+      DATA_DIR: bankDir,
+      STET_CLIENT_ID: CLIENT_ID,
+    },
     DRIVER_CORE,
   )
   const bankUrl = await bank.nextLine((line) => /listening on (\S+)/.exec(line)?.[1], 30_000)
 
-  const baselineEnv = (psus: string[]) => ({ BANK_URL: bankUrl, PKI_DIR: path.join(bankDir, 'pki'), STET_CLIENT_ID: CLIENT_ID, PSUS: psus.join(','), BANK_CONNECTIONS, PORT: '0' })
+  const baselineEnv = (psus: string[]) => ({
+    BANK_URL: bankUrl,
+    PKI_DIR: path.join(bankDir, 'pki'),
+    STET_CLIENT_ID: CLIENT_ID,
+    PSUS: psus.join(','),
+    BANK_CONNECTIONS,
+    PORT: '0',
+  })
   const gatewayEnv = async (variant: VariantId) => {
     const dataDir = path.join(work, `${variant}-${latencyMs}`)
     await cp(pkiDir, path.join(dataDir, 'pki'), { recursive: true })
@@ -128,8 +163,24 @@ async function benchLatency(latencyMs: number, work: string, pkiDir: string): Pr
     }
   }
   const starts: [VariantId, Child][] = [
-    ['V0', spawnChild('V0', [path.join(here, 'serve-v0.js')], baselineEnv(['BENCH00005', 'BENCH00020', UNATTENDED_PSU.V0]), SERVER_CORE)],
-    ['V1', spawnChild('V1', [path.join(here, 'serve-v1.js')], baselineEnv(['BENCH00005', 'BENCH00020', UNATTENDED_PSU.V1]), SERVER_CORE)],
+    [
+      'V0',
+      spawnChild(
+        'V0',
+        [path.join(here, 'serve-v0.js')],
+        baselineEnv(['BENCH00005', 'BENCH00020', UNATTENDED_PSU.V0]),
+        SERVER_CORE,
+      ),
+    ],
+    [
+      'V1',
+      spawnChild(
+        'V1',
+        [path.join(here, 'serve-v1.js')],
+        baselineEnv(['BENCH00005', 'BENCH00020', UNATTENDED_PSU.V1]),
+        SERVER_CORE,
+      ),
+    ],
     ['V2', spawnChild('V2', [path.join(here, 'serve-gateway.js')], await gatewayEnv('V2'), SERVER_CORE)],
     ['V2w', spawnChild('V2w', [path.join(here, 'serve-gateway.js')], await gatewayEnv('V2w'), SERVER_CORE)],
   ]
@@ -152,7 +203,8 @@ async function benchLatency(latencyMs: number, work: string, pkiDir: string): Pr
       for (const query of QUERIES) {
         const present = await devToken(dataDir, bankUrl, query.psu(variant), true)
         const answer = await post(server.url, requestFor(variant, { ...query, present: true }, present))
-        if (answer.status !== 200 || answer.text.includes('"errors":')) throw new Error(`V2w warming ${query.id}: ${answer.status} ${answer.text.slice(0, 300)}`)
+        if (answer.status !== 200 || answer.text.includes('"errors":'))
+          throw new Error(`V2w warming ${query.id}: ${answer.status} ${answer.text.slice(0, 300)}`)
       }
     }
   }
@@ -181,7 +233,15 @@ async function benchLatency(latencyMs: number, work: string, pkiDir: string): Pr
       }
       const after = await bankStats(bankUrl)
       const calls = after.batch + after.present - before.batch - before.present
-      counts.push({ query: query.id, variant, ops: query.countReps, good, calls, refused: after.refused - before.refused, firstError: sample })
+      counts.push({
+        query: query.id,
+        variant,
+        ops: query.countReps,
+        good,
+        calls,
+        refused: after.refused - before.refused,
+        firstError: sample,
+      })
     }
   }
   log(`latency ${latencyMs} ms: counting pass done`)
@@ -196,17 +256,22 @@ async function benchLatency(latencyMs: number, work: string, pkiDir: string): Pr
         let ticks = 0
         let stats = { batch: 0, present: 0, refused: 0 }
         let statsAfter = stats
-        const result = await closedLoop(server.url, spec(variant, query), { connections: query.connections, warmupMs: profile.warmupMs, durationMs: profile.measureMs }, {
-          onStart: async () => {
-            ticks = cpuTicks(server.child.pid)
-            resetPeakRss(server.child.pid)
-            stats = await bankStats(bankUrl)
+        const result = await closedLoop(
+          server.url,
+          spec(variant, query),
+          { connections: query.connections, warmupMs: profile.warmupMs, durationMs: profile.measureMs },
+          {
+            onStart: async () => {
+              ticks = cpuTicks(server.child.pid)
+              resetPeakRss(server.child.pid)
+              stats = await bankStats(bankUrl)
+            },
+            onEnd: async () => {
+              ticks = cpuTicks(server.child.pid) - ticks
+              statsAfter = await bankStats(bankUrl)
+            },
           },
-          onEnd: async () => {
-            ticks = cpuTicks(server.child.pid) - ticks
-            statsAfter = await bankStats(bankUrl)
-          },
-        })
+        )
         const responses = result.completed + result.failed
         saturation.push({
           query: query.id,
@@ -216,14 +281,19 @@ async function benchLatency(latencyMs: number, work: string, pkiDir: string): Pr
           responsesPerSecond: responses / result.seconds,
           failed: result.failed,
           cpuUsPerOp: responses === 0 ? Number.NaN : (ticks * 1e6) / CLOCK_TICKS_PER_SECOND / responses,
-          callsPerOp: responses === 0 ? Number.NaN : (statsAfter.batch + statsAfter.present - stats.batch - stats.present) / responses,
+          callsPerOp:
+            responses === 0
+              ? Number.NaN
+              : (statsAfter.batch + statsAfter.present - stats.batch - stats.present) / responses,
           refused: statsAfter.refused - stats.refused,
           peakRssMb: peakRssMb(server.child.pid),
         })
       }
     }
     // The fixed offered load: half the slowest cold variant's saturation rate, so every variant runs below saturation.
-    const coldRates = (['V0', 'V1', 'V2'] as const).map((v) => median(saturation.filter((s) => s.query === query.id && s.variant === v).map((s) => s.responsesPerSecond)))
+    const coldRates = (['V0', 'V1', 'V2'] as const).map((v) =>
+      median(saturation.filter((s) => s.query === query.id && s.variant === v).map((s) => s.responsesPerSecond)),
+    )
     const rate = Math.max(5, Math.min(2000, Math.floor(0.5 * Math.min(...coldRates))))
     for (let rep = 0; rep < profile.reps; rep++) {
       for (const variant of order(rep)) {
@@ -232,19 +302,24 @@ async function benchLatency(latencyMs: number, work: string, pkiDir: string): Pr
         let statsAfter = stats
         let eld = { p50Ms: Number.NaN, p99Ms: Number.NaN, maxMs: Number.NaN }
         let ticks = 0
-        const result = await openLoop(server.url, spec(variant, query), { rate, warmupMs: profile.warmupMs, durationMs: profile.measureMs, graceMs: profile.graceMs }, {
-          onStart: async () => {
-            ticks = cpuTicks(server.child.pid)
-            resetPeakRss(server.child.pid)
-            await loopDelay(server.child)
-            stats = await bankStats(bankUrl)
+        const result = await openLoop(
+          server.url,
+          spec(variant, query),
+          { rate, warmupMs: profile.warmupMs, durationMs: profile.measureMs, graceMs: profile.graceMs },
+          {
+            onStart: async () => {
+              ticks = cpuTicks(server.child.pid)
+              resetPeakRss(server.child.pid)
+              await loopDelay(server.child)
+              stats = await bankStats(bankUrl)
+            },
+            onEnd: async () => {
+              ticks = cpuTicks(server.child.pid) - ticks
+              eld = await loopDelay(server.child)
+              statsAfter = await bankStats(bankUrl)
+            },
           },
-          onEnd: async () => {
-            ticks = cpuTicks(server.child.pid) - ticks
-            eld = await loopDelay(server.child)
-            statsAfter = await bankStats(bankUrl)
-          },
-        })
+        )
         const floor = query.depth * latencyMs
         fixedLoad.push({
           query: query.id,
@@ -259,8 +334,14 @@ async function benchLatency(latencyMs: number, work: string, pkiDir: string): Pr
           failed: result.failed,
           unanswered: result.unanswered,
           refused: statsAfter.refused - stats.refused,
-          cpuUsPerOp: result.latenciesMs.length === 0 ? Number.NaN : (ticks * 1e6) / CLOCK_TICKS_PER_SECOND / result.latenciesMs.length,
-          callsPerOp: result.latenciesMs.length === 0 ? Number.NaN : (statsAfter.batch + statsAfter.present - stats.batch - stats.present) / result.latenciesMs.length,
+          cpuUsPerOp:
+            result.latenciesMs.length === 0
+              ? Number.NaN
+              : (ticks * 1e6) / CLOCK_TICKS_PER_SECOND / result.latenciesMs.length,
+          callsPerOp:
+            result.latenciesMs.length === 0
+              ? Number.NaN
+              : (statsAfter.batch + statsAfter.present - stats.batch - stats.present) / result.latenciesMs.length,
           eldP99Ms: eld.p99Ms,
           peakRssMb: peakRssMb(server.child.pid),
         })
@@ -309,7 +390,8 @@ async function main(): Promise<void> {
     const runs: LatencyRun[] = []
     for (const latencyMs of latencies) runs.push(await benchLatency(latencyMs, work, pkiDir))
     const versions: Record<string, string> = {}
-    for (const name of ['@apollo/server', 'graphql', 'type-graphql', 'undici', 'dataloader', 'keyv']) versions[name] = await packageVersion(name)
+    for (const name of ['@apollo/server', 'graphql', 'type-graphql', 'undici', 'dataloader', 'keyv'])
+      versions[name] = await packageVersion(name)
     const results: BenchResults = {
       date: new Date(startedAt).toISOString(),
       durationS: Math.round((Date.now() - startedAt) / 1000),
@@ -317,7 +399,15 @@ async function main(): Promise<void> {
       machine: await machine(),
       node: process.version,
       versions,
-      queries: QUERIES.map((q) => ({ id: q.id, title: q.title, minCalls: q.minCalls, depth: q.depth, countReps: q.countReps, connections: q.connections, graphql: q.id === 'unattended' ? GRAPHQL.dashboard : GRAPHQL[q.id] })),
+      queries: QUERIES.map((q) => ({
+        id: q.id,
+        title: q.title,
+        minCalls: q.minCalls,
+        depth: q.depth,
+        countReps: q.countReps,
+        connections: q.connections,
+        graphql: q.id === 'unattended' ? GRAPHQL.dashboard : GRAPHQL[q.id],
+      })),
       runs,
     }
     const benchDir = path.join(root, 'bench')

@@ -7,7 +7,13 @@
 import { createServer } from 'node:http'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { AccountResource, BalanceResource, HalEndUserIdentity, HalOverdrafts, TransactionResource } from '../src/stet-api/wire.js'
+import type {
+  AccountResource,
+  BalanceResource,
+  HalEndUserIdentity,
+  HalOverdrafts,
+  TransactionResource,
+} from '../src/stet-api/wire.js'
 import { toStetDateParam, transactionWindowStart } from '../src/services/transaction-window.js'
 import { BankClient, BankStatusError, ok } from './bank-client.js'
 import { announceReady, installLoopMonitor } from './loop-monitor.js'
@@ -39,7 +45,9 @@ function resourceIdOf(account: AccountResource | undefined): string {
 }
 
 async function balances(c: Call, resourceId: string) {
-  const body = ok(await bank.get(c.psu, `/accounts/${resourceId}/balances`, c.ip), 'balances') as { balances: BalanceResource[] }
+  const body = ok(await bank.get(c.psu, `/accounts/${resourceId}/balances`, c.ip), 'balances') as {
+    balances: BalanceResource[]
+  }
   return body.balances.map((b) => ({ type: b.balanceType, amount: money(b.balanceAmount) }))
 }
 
@@ -51,10 +59,13 @@ async function overdraft(c: Call, resourceId: string) {
 async function transactions(c: Call, resourceId: string, first: number) {
   const dateFrom = encodeURIComponent(toStetDateParam(transactionWindowStart(Date.now()))).replace(/%3A/gi, ':')
   const answer = await bank.get(c.psu, `/accounts/${resourceId}/transactions?dateFrom=${dateFrom}`, c.ip)
-  const all = answer.status === 204 ? [] : (ok(answer, 'transactions') as { transactions: TransactionResource[] }).transactions
+  const all =
+    answer.status === 204 ? [] : (ok(answer, 'transactions') as { transactions: TransactionResource[] }).transactions
   return {
     totalCount: all.length,
-    edges: all.slice(0, first).map((t) => ({ node: { id: t.resourceId ?? t.entryReference ?? '', amount: money(t.transactionAmount) } })),
+    edges: all
+      .slice(0, first)
+      .map((t) => ({ node: { id: t.resourceId ?? t.entryReference ?? '', amount: money(t.transactionAmount) } })),
   }
 }
 
@@ -93,13 +104,23 @@ const routes: Record<string, (c: Call, q: URLSearchParams) => Promise<unknown>> 
   '/transactions': async (c, q) => {
     const first = Number(q.get('first') ?? '10')
     const list = await accounts(c)
-    return { accounts: await Promise.all(list.map(async (a) => ({ iban: a.accountId?.iban, transactions: await transactions(c, resourceIdOf(a), first) }))) }
+    return {
+      accounts: await Promise.all(
+        list.map(async (a) => ({
+          iban: a.accountId?.iban,
+          transactions: await transactions(c, resourceIdOf(a), first),
+        })),
+      ),
+    }
   },
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body)
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) })
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  })
   res.end(text)
 }
 

@@ -26,7 +26,11 @@ const { url } = await startStandaloneServer(apollo, {
   context: async ({ req }) => {
     const psu = req.headers['x-psu-id']
     const address = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '')
-    return { bank, psu: typeof psu === 'string' ? psu : '', ip: req.headers['x-psu-present'] === '1' ? address : undefined }
+    return {
+      bank,
+      psu: typeof psu === 'string' ? psu : '',
+      ip: req.headers['x-psu-present'] === '1' ? address : undefined,
+    }
   },
 })
 announceReady(url.replace(/\/$/, ''))

@@ -4,9 +4,29 @@
  * Aliases and repeated fields therefore repeat bank calls; that is the point of this baseline.
  */
 import 'reflect-metadata'
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, ObjectType, Query, Resolver, Root, buildSchema } from 'type-graphql'
+import {
+  Arg,
+  Args,
+  ArgsType,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  Int,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+  buildSchema,
+} from 'type-graphql'
 import type { GraphQLSchema } from 'graphql'
-import type { AccountResource, BalanceResource, HalEndUserIdentity, HalOverdrafts, TransactionResource } from '../src/stet-api/wire.js'
+import type {
+  AccountResource,
+  BalanceResource,
+  HalEndUserIdentity,
+  HalOverdrafts,
+  TransactionResource,
+} from '../src/stet-api/wire.js'
 import { decodeAccountId, encodeAccountId } from '../src/services/account-id.js'
 import { toStetDateParam, transactionWindowStart } from '../src/services/transaction-window.js'
 import type { BankClient } from './bank-client.js'
@@ -72,11 +92,19 @@ class TransactionsArgsV1 {
   @Field(() => Int, { nullable: true }) first?: number
 }
 
-const money = (a: { amount: string | number; currency: string }): MoneyV1 => ({ amount: String(a.amount), currency: a.currency })
+const money = (a: { amount: string | number; currency: string }): MoneyV1 => ({
+  amount: String(a.amount),
+  currency: a.currency,
+})
 
 async function listAccounts(ctx: V1Context): Promise<AccountV1[]> {
   const body = ok(await ctx.bank.get(ctx.psu, '/accounts', ctx.ip), 'accounts') as { accounts: AccountResource[] }
-  return body.accounts.map((a) => ({ iban: a.accountId?.iban ?? '', name: a.name, resourceId: a.resourceId ?? '', bank: '17515' }))
+  return body.accounts.map((a) => ({
+    iban: a.accountId?.iban ?? '',
+    name: a.name,
+    resourceId: a.resourceId ?? '',
+    bank: '17515',
+  }))
 }
 
 @Resolver(() => AccountV1)
@@ -105,25 +133,43 @@ export class AccountResolverV1 {
 
   @FieldResolver(() => [BalanceV1], { nullable: true })
   async balances(@Root() account: AccountV1, @Ctx() ctx: V1Context): Promise<BalanceV1[]> {
-    const body = ok(await ctx.bank.get(ctx.psu, `/accounts/${account.resourceId}/balances`, ctx.ip), 'balances') as { balances: BalanceResource[] }
+    const body = ok(await ctx.bank.get(ctx.psu, `/accounts/${account.resourceId}/balances`, ctx.ip), 'balances') as {
+      balances: BalanceResource[]
+    }
     return body.balances.map((b) => ({ type: b.balanceType, name: b.name, amount: money(b.balanceAmount) }))
   }
 
   @FieldResolver(() => OverdraftV1, { nullable: true })
   async overdraft(@Root() account: AccountV1, @Ctx() ctx: V1Context): Promise<OverdraftV1> {
-    const body = ok(await ctx.bank.get(ctx.psu, `/accounts/${account.resourceId}/overdrafts`, ctx.ip), 'overdrafts') as HalOverdrafts
+    const body = ok(
+      await ctx.bank.get(ctx.psu, `/accounts/${account.resourceId}/overdrafts`, ctx.ip),
+      'overdrafts',
+    ) as HalOverdrafts
     return { allowedAmount: money(body.overdrafts.allowedAmount) }
   }
 
   @FieldResolver(() => TransactionConnectionV1, { nullable: true })
-  async transactions(@Root() account: AccountV1, @Args(() => TransactionsArgsV1) args: TransactionsArgsV1, @Ctx() ctx: V1Context): Promise<TransactionConnectionV1> {
+  async transactions(
+    @Root() account: AccountV1,
+    @Args(() => TransactionsArgsV1) args: TransactionsArgsV1,
+    @Ctx() ctx: V1Context,
+  ): Promise<TransactionConnectionV1> {
     const dateFrom = encodeURIComponent(toStetDateParam(transactionWindowStart(Date.now()))).replace(/%3A/gi, ':')
-    const answer = await ctx.bank.get(ctx.psu, `/accounts/${account.resourceId}/transactions?dateFrom=${dateFrom}`, ctx.ip)
-    const all = answer.status === 204 ? [] : (ok(answer, 'transactions') as { transactions: TransactionResource[] }).transactions
+    const answer = await ctx.bank.get(
+      ctx.psu,
+      `/accounts/${account.resourceId}/transactions?dateFrom=${dateFrom}`,
+      ctx.ip,
+    )
+    const all =
+      answer.status === 204 ? [] : (ok(answer, 'transactions') as { transactions: TransactionResource[] }).transactions
     return {
       totalCount: all.length,
       edges: all.slice(0, args.first ?? 500).map((t) => ({
-        node: { id: t.resourceId ?? t.entryReference ?? '', amount: money(t.transactionAmount), creditDebitIndicator: t.creditDebitIndicator },
+        node: {
+          id: t.resourceId ?? t.entryReference ?? '',
+          amount: money(t.transactionAmount),
+          creditDebitIndicator: t.creditDebitIndicator,
+        },
       })),
     }
   }

@@ -63,14 +63,22 @@ describe('presence', () => {
   })
 
   it('behind a trusted proxy with no client hop, the caller is not present (never the proxy as the PSU)', async () => {
-    const token = await issueDevToken(secret, { psuId: '9999999901', present: true, banks: [] }, { clock, ttlSeconds: 60 })
+    const token = await issueDevToken(
+      secret,
+      { psuId: '9999999901', present: true, banks: [] },
+      { clock, ttlSeconds: 60 },
+    )
     const caller = await verifyCaller(fakeRequest('10.0.0.5', { authorization: `Bearer ${token}` }), options)
     expect(caller.presence).toBeUndefined()
     expect(clientAddress(fakeRequest('10.0.0.5', { 'x-forwarded-for': '10.0.0.5' }), ['10.0.0.5'])).toBeUndefined()
   })
 
   it('outside sandbox mode no development token is accepted, present or not', async () => {
-    const token = await issueDevToken(secret, { psuId: '9999999901', present: true, banks: [] }, { clock, ttlSeconds: 60 })
+    const token = await issueDevToken(
+      secret,
+      { psuId: '9999999901', present: true, banks: [] },
+      { clock, ttlSeconds: 60 },
+    )
     await expect(
       verifyCaller(fakeRequest('203.0.113.9', { authorization: `Bearer ${token}` }), { ...options, devTokens: false }),
     ).rejects.toMatchObject({ code: 'UNAUTHENTICATED' })

@@ -5,7 +5,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { BENCH_PERSONAS, findPersona, frenchIban, PERSONAS, personaFinder } from '../../src/sandbox/personas.js'
 import type { SandboxSession } from '../support/sandbox-session.js'
-import { authorize, callAis, CLIENT_ID, obtainToken, putConsent, REDIRECT_URI, startSession } from '../support/sandbox-session.js'
+import {
+  authorize,
+  callAis,
+  CLIENT_ID,
+  obtainToken,
+  putConsent,
+  REDIRECT_URI,
+  startSession,
+} from '../support/sandbox-session.js'
 
 /** ISO 13616: move the first four characters to the end, letters to numbers, the whole mod 97 must be 1. */
 function ibanIsValid(iban: string): boolean {
@@ -86,7 +94,12 @@ describe('a sandbox with benchPersonas', () => {
     expect(before.status).toBe(200)
     const ibans = (before.json as { accounts: { accountId: { iban: string } }[] }).accounts.map((a) => a.accountId.iban)
     expect(ibans).toHaveLength(20)
-    const consent = await putConsent(session, token, { balances: ibans, transactions: ibans, overdrafts: ibans, psuIdentity: true })
+    const consent = await putConsent(session, token, {
+      balances: ibans,
+      transactions: ibans,
+      overdrafts: ibans,
+      psuIdentity: true,
+    })
     expect(consent.status).toBe(201)
     const after = await callAis(session, { path: '/accounts', token })
     const resourceIds = (after.json as { accounts: { resourceId?: string }[] }).accounts.map((a) => a.resourceId)
