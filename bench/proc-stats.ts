@@ -3,7 +3,7 @@
  * (utime + stime in /proc/PID/stat, in clock ticks) and its peak resident set (VmHWM), which `clear_refs` resets so
  * that each measured cell has its own peak.
  */
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 
 /** USER_HZ: 100 on every Linux this runs on (`getconf CLK_TCK`). */
 export const CLOCK_TICKS_PER_SECOND = 100
@@ -34,5 +34,40 @@ export function resetPeakRss(pid: number): boolean {
     return true
   } catch {
     return false
+  }
+}
+
+export interface ThreadCpu {
+  readonly name: string
+  readonly userTicks: number
+  readonly systemTicks: number
+}
+
+/** CPU per thread (`/proc/PID/task/TID/stat`), summed by thread name: where the time goes beyond the main thread. */
+export function threadTicks(pid: number): ThreadCpu[] {
+  const byName = new Map<string, { userTicks: number; systemTicks: number }>()
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let stat: string
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
+    } catch {
+      continue // the thread ended meanwhile
+    }
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    const sum = byName.get(name) ?? { userTicks: 0, systemTicks: 0 }
+    sum.userTicks += Number(fields[11])
+    sum.systemTicks += Number(fields[12])
+    byName.set(name, sum)
+  }
+  return [...byName.entries()].map(([name, t]) => ({ name, ...t }))
+}
+
+/** Resident memory split as the kernel counts it: anonymous (heaps), file-backed (code, memory maps), shared. */
+export function rssSplitMb(pid: number): { anon: number; file: number; shmem: number } {
+  return {
+    anon: statusKb(pid, 'RssAnon') / 1024,
+    file: statusKb(pid, 'RssFile') / 1024,
+    shmem: statusKb(pid, 'RssShmem') / 1024,
   }
 }

@@ -19,7 +19,14 @@ import { open } from 'lmdb'
 import type { RootDatabase } from 'lmdb'
 import type { Clock } from '../clock.js'
 import { systemClock } from '../clock.js'
-import type { QuotaKeyParts, QuotaLedger, QuotaPolicy, QuotaStatus, ReserveOutcome } from './quota-ledger.js'
+import type {
+  QuotaKeyParts,
+  QuotaLedger,
+  QuotaPolicy,
+  QuotaStatus,
+  QuotaWindows,
+  ReserveOutcome,
+} from './quota-ledger.js'
 import { createQuotaPolicy, formatQuotaKey, StoreUnavailableError } from './quota-ledger.js'
 import { describeQuota, describeRefusal } from './quota-status.js'
 import { publishReserve } from './quota-diagnostics.js'
@@ -86,15 +93,7 @@ export class EmbeddedLedger implements QuotaLedger, ReservationStore {
     const windows = this.#policy.windows
     const decision = await this.#write((now, epoch): Decision => {
       const record = this.#readRecord(key, now)
-      const snapshot = (): KeySnapshot => ({
-        key,
-        limit,
-        windows,
-        grants: record.grants.map((g) => g.at),
-        now,
-        exhaustedUntil: record.exhaustedUntil,
-        lostUntil: lostUntil(epoch, windows),
-      })
+      const snapshot = (): KeySnapshot => snapshotOf(key, limit, windows, record, now, epoch)
       const lost = lostUntil(epoch, windows)
       if (lost !== null && now < lost) return { kind: 'refused', snapshot: snapshot(), reason: 'store-lost' }
       if (record.exhaustedUntil !== null && now < record.exhaustedUntil) {
@@ -130,18 +129,8 @@ export class EmbeddedLedger implements QuotaLedger, ReservationStore {
     const key = formatQuotaKey(parts)
     const limit = this.#policy.limitFor(parts.bank)
     const windows = this.#policy.windows
-    const describe = (now: number, epoch: StoreEpoch): QuotaStatus => {
-      const record = this.#readRecord(key, now)
-      return describeQuota({
-        key,
-        limit,
-        windows,
-        grants: record.grants.map((g) => g.at),
-        now,
-        exhaustedUntil: record.exhaustedUntil,
-        lostUntil: lostUntil(epoch, windows),
-      })
-    }
+    const describe = (now: number, epoch: StoreEpoch): QuotaStatus =>
+      describeQuota(snapshotOf(key, limit, windows, this.#readRecord(key, now), now, epoch))
     if (this.#phase === 'closed') throw new StoreUnavailableError('the embedded quota ledger is closed')
     const seen = this.#epoch
     try {
@@ -229,5 +218,25 @@ export class EmbeddedLedger implements QuotaLedger, ReservationStore {
     const exhaustedUntil =
       typeof value.exhaustedUntil === 'number' && value.exhaustedUntil > now ? value.exhaustedUntil : null
     return { grants: value.grants.filter((g) => g.at > now - GRANT_RETENTION_MS), exhaustedUntil }
+  }
+}
+
+// Private: what the windows are judged on, for a reserve and for a status alike.
+function snapshotOf(
+  key: string,
+  limit: number,
+  windows: QuotaWindows,
+  record: KeyRecord,
+  now: number,
+  epoch: StoreEpoch,
+): KeySnapshot {
+  return {
+    key,
+    limit,
+    windows,
+    grants: record.grants.map((g) => g.at),
+    now,
+    exhaustedUntil: record.exhaustedUntil,
+    lostUntil: lostUntil(epoch, windows),
   }
 }

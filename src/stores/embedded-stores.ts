@@ -1,5 +1,6 @@
 import path from 'node:path'
 import Keyv from 'keyv'
+import { cacheCodec } from '../cache/cache-codec.js'
 import { LmdbKeyvStore } from '../cache/lmdb-keyv-store.js'
 import { processLocalLock } from '../cache/single-flight.js'
 import { EmbeddedLedger } from '../quota/embedded-ledger.js'
@@ -25,7 +26,7 @@ export async function openEmbeddedStores(
   const tokenStore = new LmdbTokenStore({ path: path.join(options.dataDir, 'tokens'), tpp: deps.tpp })
   return {
     ledger,
-    keyv: new Keyv({ store: cacheStore, namespace: 'cache', throwOnErrors: true }),
+    keyv: new Keyv({ store: cacheStore, namespace: 'cache', throwOnErrors: true, ...cacheCodec }),
     lock: processLocalLock,
     tokenStore,
     close: async () => {

@@ -1,6 +1,7 @@
 import KeyvRedis from '@keyv/redis'
 import Keyv from 'keyv'
 import { createClient, type RedisClientType } from 'redis'
+import { cacheCodec } from '../cache/cache-codec.js'
 import { RedisLock } from '../cache/redis-lock.js'
 import { RedisLedger } from '../quota/redis-ledger.js'
 import { RedisTokenStore, StoreWithMemoryFallback } from '../stet/persistent-token-stores.js'
@@ -31,7 +32,7 @@ export async function openRedisStores(
   const keyvRedis = new KeyvRedis(client, { throwOnErrors: true, throwOnConnectError: true })
   return {
     ledger,
-    keyv: new Keyv({ store: keyvRedis, namespace: `${options.prefix}cache`, throwOnErrors: true }),
+    keyv: new Keyv({ store: keyvRedis, namespace: `${options.prefix}cache`, throwOnErrors: true, ...cacheCodec }),
     lock: new RedisLock(client, { prefix: options.prefix }),
     tokenStore: new StoreWithMemoryFallback(
       new RedisTokenStore(client, { tpp: deps.tpp, prefix: options.prefix, clock: deps.clock }),

@@ -2,52 +2,28 @@
  * What a newcomer does on a fresh clone: `npm start` (here: the built entry it runs), a token from `npm run token`,
  * a query for LEA's account and balance, and GraphiQL served entirely from local assets (no internet).
  */
-import { spawn, execFile, type ChildProcess } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { rm } from 'node:fs/promises'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { request } from 'undici'
+import { spawnGateway, type GatewayProcess } from '../support/processes.js'
 import { postGraphQL, seedDataDir } from '../support/test-gateway.js'
 
 const root = new URL('../../', import.meta.url).pathname
-let child: ChildProcess
+let gateway: GatewayProcess
 let baseUrl = ''
 let dataDir = ''
 
 beforeAll(async () => {
   dataDir = await seedDataDir()
-  child = spawn(process.execPath, ['dist/main.js'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      DATA_DIR: dataDir,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      STET_BASE_URL: '',
-      STORE_URL: '',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  baseUrl = await new Promise<string>((resolve, reject) => {
-    let out = ''
-    const timer = setTimeout(() => reject(new Error(`gateway did not start: ${out}`)), 60_000)
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString()
-      const m = /GraphQL:\s+(http:\/\/\S+)\/graphql/.exec(out)
-      if (m?.[1] !== undefined) {
-        clearTimeout(timer)
-        resolve(m[1])
-      }
-    })
-    child.stderr?.on('data', (chunk: Buffer) => (out += chunk.toString()))
-    child.once('exit', (code) => reject(new Error(`gateway exited with ${String(code)}: ${out}`)))
-  })
+  // The defaults `npm start` runs with: the embedded sandbox, the embedded store.
+  gateway = await spawnGateway({ DATA_DIR: dataDir, STET_BASE_URL: '', STORE_URL: '' })
+  baseUrl = gateway.url
 }, 90_000)
 
 afterAll(async () => {
-  child.kill('SIGTERM')
-  await new Promise((resolve) => child.once('exit', resolve))
+  await gateway.stop()
   await rm(dataDir, { recursive: true, force: true })
 })
 

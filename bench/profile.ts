@@ -1,0 +1,225 @@
+/**
+ * `npm run bench:profile -- [query] [variant] [seconds] [connections]`: one server under `node --cpu-prof` against the sandbox bank
+ * (10 ms latency, benchmark personas), a closed loop on one query (1 connection by default: with more, concurrent
+ * identical reads share bank calls in the gateway and the profile is no longer a cold one), then the profile summarised: the
+ * functions with the most self time, and the share of time under a few functions we watch. Defaults: tx20 V2 8 s.
+ * The .cpuprofile stays in the work folder printed at the end (open it in Chrome's DevTools).
+ */
+import { cp, mkdtemp, readdir, readFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import { loadOrCreateDevPki } from '../src/pki/dev-pki.js'
+import { closedLoop } from './load.js'
+import { peakRssMb, rssSplitMb, threadTicks, type ThreadCpu } from './proc-stats.js'
+import { killAll, spawnChild, waitReady } from './processes.js'
+import { QUERIES, requestFor, UNATTENDED_PSU, type VariantId } from './queries.js'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const distSrc = path.resolve(here, '..', 'src')
+const CLIENT_ID = 'PSDFR-ACPR-SANDBOX'
+const [queryId = 'tx20', variantArg = 'V2', secondsArg = '8', connectionsArg = '1'] = process.argv.slice(2)
+const variant = variantArg as VariantId
+const query = QUERIES.find((q) => q.id === queryId)
+if (query === undefined || !['V0', 'V1', 'V2', 'V2w'].includes(variant)) {
+  process.stderr.write(
+    `usage: npm run bench:profile -- [${QUERIES.map((q) => q.id).join('|')}] [V0|V1|V2|V2w] [s] [connections]\n`,
+  )
+  process.exit(2)
+}
+process.once('exit', killAll)
+setTimeout(() => {
+  process.stderr.write('bench:profile: time limit reached\n')
+  process.exit(2)
+}, 120_000).unref()
+
+const work = await mkdtemp(path.join(tmpdir(), 'stetgw-profile-'))
+const pkiDir = path.join(work, 'pki')
+await loadOrCreateDevPki(pkiDir, { clientId: CLIENT_ID })
+const bank = spawnChild(
+  'bank',
+  [path.join(distSrc, 'sandbox', 'main.js')],
+  {
+    SANDBOX_PORT: '0',
+    SANDBOX_LATENCY_MS: '10',
+    SANDBOX_BENCH_PERSONAS: 'true',
+    DATA_DIR: work,
+    STET_CLIENT_ID: CLIENT_ID,
+  },
+  0,
+)
+const bankUrl = await bank.nextLine((line) => /listening on (\S+)/.exec(line)?.[1], 30_000)
+const dataDir = path.join(work, 'server')
+await cp(pkiDir, path.join(dataDir, 'pki'), { recursive: true })
+const psus = ['BENCH00005', 'BENCH00020', UNATTENDED_PSU[variant]]
+const script = { V0: 'serve-v0.js', V1: 'serve-v1.js', V2: 'serve-gateway.js', V2w: 'serve-gateway.js' }[variant]
+const server = spawnChild(
+  variant,
+  ['--cpu-prof', `--cpu-prof-dir=${path.join(work, 'prof')}`, path.join(here, script)],
+  {
+    // The baselines' settings and the gateway's, as bench/run.ts gives them.
+    BANK_URL: bankUrl,
+    PKI_DIR: path.join(dataDir, 'pki'),
+    PSUS: psus.join(','),
+    BANK_CONNECTIONS: '128',
+    DATA_DIR: dataDir,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    STET_BASE_URL: bankUrl,
+    STET_CLIENT_ID: CLIENT_ID,
+    STET_MAX_CONNECTIONS: '128',
+    SANDBOX_PERSONAS: 'true',
+    SANDBOX_PERSONA_IDS: psus.join(','),
+    LOG_LEVEL: 'warn',
+  },
+  1,
+)
+const url = await waitReady(server)
+let token = ''
+if (variant === 'V2' || variant === 'V2w') {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [
+      path.join(distSrc, 'auth', 'dev-token-cli.js'),
+      '--psu',
+      query.psu(variant),
+      ...(query.present && variant === 'V2' ? ['--present'] : []),
+    ],
+    { env: { ...process.env, DATA_DIR: dataDir, STET_BASE_URL: bankUrl, LOG_LEVEL: 'silent' } },
+  )
+  token = stdout.trim()
+}
+let threadsBefore: ThreadCpu[] = []
+let threadsAfter: ThreadCpu[] = []
+let rss = { anon: 0, file: 0, shmem: 0, peak: 0 }
+const result = await closedLoop(
+  url,
+  requestFor(variant, query, token),
+  {
+    connections: Number(connectionsArg),
+    warmupMs: 1000,
+    durationMs: Number(secondsArg) * 1000,
+  },
+  {
+    onStart: () => {
+      threadsBefore = threadTicks(server.pid)
+    },
+    onEnd: () => {
+      threadsAfter = threadTicks(server.pid)
+      rss = { ...rssSplitMb(server.pid), peak: peakRssMb(server.pid) }
+    },
+  },
+)
+await server.stop()
+await bank.stop()
+
+interface ProfileNode {
+  readonly id: number
+  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number }
+  readonly children?: readonly number[]
+}
+interface CpuProfile {
+  readonly nodes: readonly ProfileNode[]
+  readonly samples: readonly number[]
+}
+const profDir = path.join(work, 'prof')
+const [file] = await readdir(profDir)
+if (file === undefined) throw new Error('no profile written')
+const profile = JSON.parse(await readFile(path.join(profDir, file), 'utf8')) as CpuProfile
+const byId = new Map(profile.nodes.map((n) => [n.id, n]))
+const parent = new Map<number, number>()
+for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
+const selfCount = new Map<number, number>()
+for (const s of profile.samples) selfCount.set(s, (selfCount.get(s) ?? 0) + 1)
+const total = profile.samples.length
+const label = (n: ProfileNode): string => {
+  const where = n.callFrame.url.replace(/^.*\/(node_modules\/|dist-bench\/)/, '')
+  return `${n.callFrame.functionName || '(anonymous)'} ${where}:${n.callFrame.lineNumber + 1}`
+}
+const self = new Map<string, number>()
+/** Self time by where the code lives: a package, a file of ours, node's internals, or V8 (GC, idle, program). */
+const byModule = new Map<string, number>()
+const moduleOf = (url: string): string => {
+  if (url === '') return '(v8 / native)'
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)
+  if (pkg?.[1] !== undefined) return pkg[1]
+  if (url.startsWith('node:')) return 'node internals'
+  return url.replace(/^.*\/dist(-bench)?\//, '')
+}
+const inclusive = new Map<string, number>()
+for (const [id, count] of selfCount) {
+  const node = byId.get(id)
+  if (node === undefined) continue
+  self.set(label(node), (self.get(label(node)) ?? 0) + count)
+  const where = node.callFrame.functionName === '(idle)' ? '(idle)' : moduleOf(node.callFrame.url)
+  byModule.set(where, (byModule.get(where) ?? 0) + count)
+  // Inclusive: every distinct function on the sample's stack, once.
+  const seen = new Set<string>()
+  for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+    const frame = byId.get(at)
+    if (frame === undefined) break
+    const name = frame.callFrame.functionName || '(anonymous)'
+    if (seen.has(name)) continue
+    seen.add(name)
+    inclusive.set(name, (inclusive.get(name) ?? 0) + count)
+  }
+}
+const pct = (n: number): string => `${((100 * n) / total).toFixed(1)} %`
+const out: string[] = [
+  `${variant} ${query.id}: ${result.rps.toFixed(1)} req/s over ${secondsArg} s, ${connectionsArg} connection(s), ${total} samples`,
+  '',
+  `CPU per operation by thread (user + system µs), over the measured window:`,
+  ...threadsAfter
+    .map((t) => {
+      const before = threadsBefore.find((b) => b.name === t.name)
+      const user = t.userTicks - (before?.userTicks ?? 0)
+      const system = t.systemTicks - (before?.systemTicks ?? 0)
+      return { name: t.name, user, system }
+    })
+    .filter((t) => t.user + t.system > 0)
+    .sort((a, b) => b.user + b.system - (a.user + a.system))
+    .map((t) => {
+      const us = (ticks: number): string => String(Math.round((ticks * 1e4) / result.completed))
+      return `  ${t.name.padEnd(16)} user ${us(t.user).padStart(7)}  system ${us(t.system).padStart(7)}`
+    }),
+  `RSS at the end: anon ${rss.anon.toFixed(0)} MB, file ${rss.file.toFixed(0)} MB, shmem ${rss.shmem.toFixed(0)} MB; peak ${rss.peak.toFixed(0)} MB`,
+  '',
+  'self time by where the code lives:',
+  ...[...byModule.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 15)
+    .map(([name, n]) => `  ${pct(n).padStart(7)}  ${name}`),
+  '',
+  'self time:',
+  ...[...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 25)
+    .map(([name, n]) => `  ${pct(n).padStart(7)}  ${name}`),
+  '',
+  'inclusive (functions we watch):',
+  ...[
+    'signRequest',
+    'createPrivateKey',
+    'execute',
+    'parse',
+    'validate',
+    'safeParse',
+    'set',
+    'startWriting',
+    'stringify',
+    'serialize',
+    'JSON.stringify',
+    'toTransactionRecord',
+    'readPresent',
+    '#readPresent',
+    '#remember',
+  ]
+    .filter((name) => inclusive.has(name))
+    .map((name) => `  ${pct(inclusive.get(name) ?? 0).padStart(7)}  ${name}`),
+  '',
+  `profile: ${path.join(profDir, file)}`,
+]
+process.stdout.write(`${out.join('\n')}\n`)
+process.exit(0)
