@@ -187,6 +187,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     const apollo = new ApolloServer<GatewayContext>({
       schema,
       formatError,
+      // Apollo's own messages go through the same redacting logger (DESIGN inv. 10).
+      logger,
       // PERF-BASELINE: the cache-control plugin costs 4–7 µs per field and pretty-printed JSON ≈ 6 µs per response;
       // the gateway sets no HTTP cache hints and serves its own GraphiQL.
       plugins: [operationPlugin, ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled()],

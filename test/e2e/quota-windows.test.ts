@@ -98,3 +98,48 @@ describe('rolling 24 hours (the regulation’s wording), on by default', () => {
     expect(identityCalls()).toMatchObject({ batch: 5, refused: 0 })
   })
 })
+
+describe('the quota as callers query it', () => {
+  const QUOTA = '{ quota { method used remaining limit windows nextReset nextAllowedAt exhaustedUntil } }'
+  type MethodQuota = { method: string; used: number; remaining: number; nextAllowedAt: string | null }
+  const identityOf = (res: { data?: Record<string, unknown> | null }) =>
+    (res.data?.quota as MethodQuota[] | undefined)?.find((q) => q.method === 'identity')
+
+  it('Query.quota: used, remaining, window, next reset and next allowed time, and reading it spends nothing', async () => {
+    const { identity, identityCalls } = await setUp('2026-11-24T22:30:00Z', 'calendar-day')
+    const token = await gateway!.gateway.devToken(TECHNCO)
+    const fresh = await gateway!.query(QUOTA, { token })
+    expect(identityOf(fresh)).toEqual({
+      method: 'identity',
+      used: 0,
+      remaining: 4,
+      limit: 4,
+      windows: 'calendar-day',
+      nextReset: '2026-11-24T23:00:00.000Z',
+      nextAllowedAt: null,
+      exhaustedUntil: null,
+    })
+    await spend(identity, 3)
+    expect(identityOf(await gateway!.query(QUOTA, { token }))).toMatchObject({ used: 3, remaining: 1 })
+    await spend(identity, 1)
+    const spent = await gateway!.query(QUOTA, { token })
+    expect(identityOf(spent)).toMatchObject({ used: 4, remaining: 0, nextAllowedAt: '2026-11-24T23:00:00.000Z' })
+    expect(spent.extensions?.unattendedBankCalls).toBe(0)
+    // The ledger and the referee agree: four calls reached the bank, none refused.
+    expect(identityCalls()).toMatchObject({ batch: 4, refused: 0 })
+  })
+
+  it('with both windows, after Paris midnight the rolling 24 hours still hold the count and say until when', async () => {
+    const { clock, identity } = await setUp('2026-11-24T22:30:00Z', 'both')
+    const token = await gateway!.gateway.devToken(TECHNCO)
+    await spend(identity, 4)
+    clock.set('2026-11-24T23:00:01Z')
+    expect(identityOf(await gateway!.query(QUOTA, { token }))).toMatchObject({
+      used: 4,
+      remaining: 0,
+      windows: 'both',
+      nextReset: '2026-11-25T23:00:00.000Z',
+      nextAllowedAt: '2026-11-25T22:30:00.000Z',
+    })
+  })
+})

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { PERSONAS } from '../../src/sandbox/personas.js'
-import { callsByMethod } from '../support/sandbox-counts.js'
+import { callsByMethod, countCalls } from '../support/sandbox-counts.js'
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js'
 
 let t: TestGateway
@@ -73,11 +73,13 @@ describe('call counts (the sandbox counts)', () => {
     expect(calls).toEqual({ accounts: 1, balances: 3, transactions: 3, overdrafts: 3 })
   })
 
-  it('five different from/to/first/after variations cost one transactions call per account', async () => {
-    const token = await t.gateway.devToken('9999999903', { present: true })
+  /** Five differently filtered and paged `transactions` fields on every account of one PSU, in one operation. */
+  async function fiveVariations(psuId: string) {
+    const token = await t.gateway.devToken(psuId, { present: true })
     const first = await t.query('{ accounts { transactions(first: 2) { pageInfo { endCursor } } } }', { token })
-    const cursor = (first.data?.accounts as { transactions: { pageInfo: { endCursor: string } } }[])[0]?.transactions
-      .pageInfo.endCursor
+    const cursor = (first.data?.accounts as { transactions: { pageInfo: { endCursor: string | null } } }[]).find(
+      (a) => a.transactions.pageInfo.endCursor !== null,
+    )?.transactions.pageInfo.endCursor
     expect(typeof cursor).toBe('string')
     const today = new Date()
     const day = (n: number) => new Date(today.getTime() - n * 86_400_000).toISOString().slice(0, 10)
@@ -91,27 +93,60 @@ describe('call counts (the sandbox counts)', () => {
       }
     }`
     let res: Awaited<ReturnType<TestGateway['query']>> | undefined
-    const calls = await delta('9999999903', async () => {
+    const calls = await delta(psuId, async () => {
       res = await t.query(query, { token })
     })
-    expect(res?.errors).toBeUndefined()
-    expect(calls).toEqual({ accounts: 1, transactions: 1 })
-    const acc = (res?.data?.accounts as Record<string, { totalCount: number }>[])[0]
+    // A cursor belongs to one account: on the others `after` is refused as BAD_USER_INPUT, which costs nothing.
+    const accounts = res?.data?.accounts as Record<string, { totalCount: number; edges?: unknown[] }>[]
+    return { calls, accounts, errors: res?.errors ?? [] }
+  }
+
+  it('five different from/to/first/after variations cost one transactions call per account', async () => {
+    // GILLES: three accounts, so one call per account is told apart from one call in all.
+    const gilles = await fiveVariations(GILLES)
+    expect(gilles.accounts).toHaveLength(3)
+    expect(gilles.calls).toEqual({ accounts: 1, transactions: 3 })
+    // GEORGES: one account with > 200 transactions, where the filters visibly select different slices.
+    const georges = await fiveVariations('9999999903')
+    expect(georges.errors).toEqual([])
+    expect(georges.calls).toEqual({ accounts: 1, transactions: 1 })
+    const acc = georges.accounts[0]
     expect(acc?.all?.totalCount).toBeGreaterThan(200)
     expect(acc?.recent?.totalCount).toBeLessThan(acc?.all?.totalCount ?? 0)
-    expect((acc?.middle as unknown as { edges: unknown[] }).edges.length).toBe(5)
+    expect(acc?.middle?.edges?.length).toBe(5)
   })
 
-  it('a batch (partner) dashboard is charged in extensions, then served from the cache for free', async () => {
+  it('a batch (partner) dashboard costs nothing when present reads cached it: 0 calls, 0 in extensions', async () => {
     const token = await t.gateway.devToken(GILLES)
-    const firstCalls = await delta(GILLES, async () => {
-      const res = await t.query(DASHBOARD, { token })
-      expect(res.errors).toBeUndefined()
+    let res: Awaited<ReturnType<TestGateway['query']>> | undefined
+    const calls = await delta(GILLES, async () => {
+      res = await t.query(DASHBOARD, { token })
     })
-    // The account list was cached by the present reads above; each account's data was too.
-    expect(firstCalls).toEqual({})
-    const res = await t.query(DASHBOARD, { token })
-    expect(res.extensions?.unattendedBankCalls).toBe(0)
+    // The account list was cached by the persona linking and the present reads above; each account's data was too.
+    expect(res?.errors).toBeUndefined()
+    expect(calls).toEqual({})
+    expect(res?.extensions?.unattendedBankCalls).toBe(0)
+  })
+
+  it('extensions.unattendedBankCalls is what the bank counted as unattended for the operation', async () => {
+    // LEA's balances and overdrafts were never read in this gateway: a partner read spends one call per account each.
+    const lea = '9999999901'
+    const before = countCalls(sandbox(), { psuId: lea })
+    const res = await t.query('{ accounts { balances { type } overdraft { allowedAmount { amount } } } }', {
+      token: await t.gateway.devToken(lea),
+    })
+    const after = countCalls(sandbox(), { psuId: lea })
+    expect(res.errors).toBeUndefined()
+    const accounts = (res.data?.accounts as unknown[]).length
+    expect(after.batch - before.batch).toBe(2 * accounts)
+    expect(after.present).toBe(before.present)
+    expect(res.extensions?.unattendedBankCalls).toBe(after.batch - before.batch)
+    // The same again: served from the cache, nothing spent, and the extensions say so.
+    const again = await t.query('{ accounts { balances { type } overdraft { allowedAmount { amount } } } }', {
+      token: await t.gateway.devToken(lea),
+    })
+    expect(again.extensions?.unattendedBankCalls).toBe(0)
+    expect(countCalls(sandbox(), { psuId: lea }).batch).toBe(after.batch)
   })
 })
 
@@ -238,12 +273,14 @@ describe('errors: partial data, stable codes, no bank body, no stack', () => {
     const leaToken = await t.gateway.devToken('9999999901')
     const gilles = await t.query('{ accounts { id } }', { token: await t.gateway.devToken(GILLES) })
     const gillesId = (gilles.data?.accounts as { id: string }[])[0]?.id ?? ''
-    const calls = await delta(GILLES, async () => {
-      const res = await t.query(`{ account(id: "${gillesId}") { iban balances { type } } }`, { token: leaToken })
-      expect(res.data?.account).toBeNull()
-      expect(res.errors?.[0]?.extensions?.code).toBe('NOT_FOUND')
-    })
-    expect(calls).toEqual({})
+    // A leaked call would go out on LEA's connection: the referee is the bank's total, over every PSU.
+    const before = countCalls(sandbox())
+    const res = await t.query(`{ account(id: "${gillesId}") { iban balances { type } } }`, { token: leaToken })
+    expect(res.data?.account).toBeNull()
+    expect(res.errors?.[0]?.extensions?.code).toBe('NOT_FOUND')
+    const after = countCalls(sandbox())
+    // LEA's own account list (cached at linking) is all the gateway may look at: no bank call at all.
+    expect(after.total - before.total).toBe(0)
     const bogus = await t.query('{ account(id: "bm90LWFuLWlk") { iban } }', { token: leaToken })
     expect(bogus.errors?.[0]?.extensions?.code).toBe('NOT_FOUND')
   })

@@ -173,12 +173,16 @@ describe('acceptance-test errors', () => {
     expect((await callAis(session, { path: '/accounts', token })).status).toBe(403)
   })
 
-  it('answers 405 to a wrong method (POST /accounts, GET /consents, POST and DELETE on resources)', async () => {
+  it('answers 405 to a wrong method (POST /accounts, GET and POST /consents, POST and DELETE on resources)', async () => {
     const post = await callAis(session, { method: 'POST', path: '/accounts', token: claire, json: {} })
     expect(post.status).toBe(405)
     expect(post.headers.allow).toBe('GET')
     expect((post.json as { status: number }).status).toBe(405)
     expect((await callAis(session, { method: 'GET', path: '/consents', token: claire })).status).toBe(405)
+    // The bank's own rows: POST on /consents and on /transactions.
+    expect((await callAis(session, { method: 'POST', path: '/consents', token: claire, json: {} })).status).toBe(405)
+    const transactions = `/accounts/${LEA_MAIN.resourceId}/transactions`
+    expect((await callAis(session, { method: 'POST', path: transactions, token: lea, json: {} })).status).toBe(405)
     const balances = `/accounts/${LEA_MAIN.resourceId}/balances`
     expect((await callAis(session, { method: 'POST', path: balances, token: lea })).status).toBe(405)
     expect(

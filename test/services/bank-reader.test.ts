@@ -49,6 +49,27 @@ function deferred<T>() {
 }
 
 describe('BankReader', () => {
+  it('keys carry tpp + bank + PSU: a joint account cached for one PSU is never served to another (inv. 8)', async () => {
+    const r = reader()
+    const other: Caller = { ...caller, psuId: 'P2' }
+    expect(r.cacheKey(caller, target)).toBe(`TPP|17515|P1|${target.iban}|balances`)
+    expect(r.cacheKey(other, target)).not.toBe(r.cacheKey(caller, target))
+    expect(r.cacheKey(caller, { ...target, bank: '11315' })).not.toBe(r.cacheKey(caller, target))
+    const op = { cacheOnly: false, spent: 0 }
+    expect((await r.read(caller, target, op, async () => 'P1 balances')).value).toBe('P1 balances')
+    // Same account, another PSU: nothing cached for them, so their own bank call (and their own quota) it is.
+    const calls: string[] = []
+    const theirs = await r.read(other, target, op, async () => {
+      calls.push('P2')
+      return 'P2 balances'
+    })
+    expect(theirs.value).toBe('P2 balances')
+    expect(calls).toEqual(['P2'])
+    expect(op.spent).toBe(2)
+    expect(await r.peek(other, { ...target, bank: '11315' })).toBeUndefined()
+    expect((await r.quotaStatus(other, target)).used).toBe(1)
+  })
+
   it('an answer that was in flight when the key was invalidated is returned but not cached', async () => {
     const r = reader()
     const answer = deferred<string>()

@@ -18,6 +18,8 @@ export interface GatewayProcess {
   readonly url: string
   readonly child: ChildProcess
   stop(): Promise<void>
+  /** SIGKILL: no shutdown hook runs, as in a crash. */
+  crash(): Promise<void>
 }
 
 /** `node dist/main.js` (what `npm start` runs) with the given environment; resolves once it prints its URL. */
@@ -47,12 +49,14 @@ export async function spawnGateway(env: Record<string, string>): Promise<Gateway
   return {
     url,
     child,
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return
-      const exited = new Promise((resolve) => child.once('exit', resolve))
-      child.kill('SIGTERM')
-      await exited
-    },
+    stop: () => signal('SIGTERM'),
+    crash: () => signal('SIGKILL'),
+  }
+  async function signal(name: NodeJS.Signals): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) return
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    child.kill(name)
+    await exited
   }
 }
 

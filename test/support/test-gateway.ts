@@ -8,6 +8,7 @@ import path from 'node:path'
 import { request } from 'undici'
 import type { Clock } from '../../src/clock.js'
 import { loadConfig } from '../../src/config/config.js'
+import type { Logger } from '../../src/observability/logger.js'
 import { loadOrCreateDevPki } from '../../src/pki/dev-pki.js'
 import { startGateway, type Gateway } from '../../src/server.js'
 
@@ -24,7 +25,10 @@ export async function seedDataDir(): Promise<string> {
 export interface TestGateway {
   readonly gateway: Gateway
   readonly dataDir: string
-  query(query: string, options?: { token?: string; variables?: Record<string, unknown> }): Promise<GraphQLResponse>
+  query(
+    query: string,
+    options?: { token?: string; variables?: Record<string, unknown>; headers?: Record<string, string> },
+  ): Promise<GraphQLResponse>
   close(options?: { keepData?: boolean }): Promise<void>
 }
 
@@ -37,12 +41,13 @@ export interface GraphQLResponse {
 
 export async function startTestGateway(
   env: Record<string, string> = {},
-  options: { clock?: Clock; dataDir?: string } = {},
+  options: { clock?: Clock; dataDir?: string; logger?: Logger } = {},
 ): Promise<TestGateway> {
   const dataDir = options.dataDir ?? (await seedDataDir())
   const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env })
   const gateway = await startGateway(config, {
     ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
   })
   return {
     gateway,
