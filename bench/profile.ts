@@ -13,7 +13,7 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { loadOrCreateDevPki } from '../src/pki/dev-pki.js'
 import { closedLoop } from './load.js'
-import { peakRssMb, rssSplitMb, threadTicks, type ThreadCpu } from './proc-stats.js'
+import { peakRssMb, resetPeakRss, rssSplitMb, threadTicks, type ThreadCpu } from './proc-stats.js'
 import { killAll, spawnChild, waitReady } from './processes.js'
 import { QUERIES, requestFor, UNATTENDED_PSU, type VariantId } from './queries.js'
 
@@ -94,6 +94,7 @@ if (variant === 'V2' || variant === 'V2w') {
 let threadsBefore: ThreadCpu[] = []
 let threadsAfter: ThreadCpu[] = []
 let rss = { anon: 0, file: 0, shmem: 0, peak: 0 }
+let startPeak = 0
 const result = await closedLoop(
   url,
   requestFor(variant, query, token),
@@ -105,6 +106,8 @@ const result = await closedLoop(
   {
     onStart: () => {
       threadsBefore = threadTicks(server.pid)
+      startPeak = peakRssMb(server.pid)
+      resetPeakRss(server.pid)
     },
     onEnd: () => {
       threadsAfter = threadTicks(server.pid)
@@ -184,7 +187,7 @@ const out: string[] = [
       const us = (ticks: number): string => String(Math.round((ticks * 1e4) / result.completed))
       return `  ${t.name.padEnd(16)} user ${us(t.user).padStart(7)}  system ${us(t.system).padStart(7)}`
     }),
-  `RSS at the end: anon ${rss.anon.toFixed(0)} MB, file ${rss.file.toFixed(0)} MB, shmem ${rss.shmem.toFixed(0)} MB; peak ${rss.peak.toFixed(0)} MB`,
+  `RSS at the end: anon ${rss.anon.toFixed(0)} MB, file ${rss.file.toFixed(0)} MB, shmem ${rss.shmem.toFixed(0)} MB; peak ${rss.peak.toFixed(0)} MB in the measured window, ${startPeak.toFixed(0)} MB from start to the end of the warm-up`,
   '',
   'self time by where the code lives:',
   ...[...byModule.entries()]
