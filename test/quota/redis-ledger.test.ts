@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals'
 import { randomUUID } from 'node:crypto'
 import { createClient } from 'redis'
 import type { RedisClientType } from 'redis'
@@ -91,6 +91,32 @@ describe('RedisLedger: Redis specifics', () => {
     )
     expect(grants).toHaveLength(1)
     expect(Math.floor((grants[0]?.score ?? 0) / 1000)).toBeGreaterThanOrEqual(Number(seconds))
+    expect((await ledger.status(keyOf())).used).toBe(1)
+  })
+
+  it('counts on Redis TIME when this replica’s clock is hours wrong, and fails closed when it is days wrong', async () => {
+    const ledger = harness.open({ trustEmptyStore: true })
+    const realNow = Date.now.bind(Date)
+    const withSkew = async <T>(skewMs: number, work: () => Promise<T>): Promise<T> => {
+      const skewed = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + skewMs)
+      try {
+        return await work()
+      } finally {
+        skewed.mockRestore()
+      }
+    }
+    grantedOf(await withSkew(-5 * HOUR, () => ledger.reserve(keyOf())))
+    const [seconds] = await harness.admin.time()
+    const grants = await harness.admin.zRangeWithScores(
+      `${harness.prefix}${formatQuotaHashTag(keyOf())}:${formatQuotaKey(keyOf())}`,
+      0,
+      -1,
+    )
+    expect(grants).toHaveLength(1)
+    // Stamped with the store's time (within seconds), not with the replica's clock five hours behind.
+    expect(Math.abs((grants[0]?.score ?? 0) / 1000 - Number(seconds))).toBeLessThan(10)
+    // Days apart, the replica cannot even name the store's Paris day: no grant rather than a wrong one.
+    await expect(withSkew(-3 * 24 * HOUR, () => ledger.reserve(keyOf()))).rejects.toBeInstanceOf(StoreUnavailableError)
     expect((await ledger.status(keyOf())).used).toBe(1)
   })
 
