@@ -20,6 +20,7 @@ import { GatewayError } from '../errors.js'
 import type { QuotaKeyParts, QuotaLedger, QuotaStatus } from '../quota/quota-ledger.js'
 import { formatQuotaKey } from '../quota/quota-ledger.js'
 import type { BankAccess, Reservation } from '../stet-api/access.js'
+import { ReplayRefusedError } from '../stet/stet-errors.js'
 import type { AisMethod } from '../stet-api/wire.js'
 import { NotCachedError, QuotaExhaustedError } from './read-errors.js'
 
@@ -258,11 +259,20 @@ export class BankReader {
       value = await fetch(countedReservation(outcome.reservation, op))
     } catch (error) {
       if (cached !== undefined && isStaleServable(error)) return fromCache(cached, true)
+      // The replay after a token refresh found the key spent: say when the next call is allowed, as for any refusal.
+      if (error instanceof ReplayRefusedError) throw new QuotaExhaustedError(await this.#nextAllowedAt(parts))
       throw error
     }
     const entry: CacheEntry<T> = { value, fetchedAt: this.#deps.clock(), psuPresent: false }
     await this.#remember(key, entry, startedAt)
     return { value, freshness: { fetchedAt: entry.fetchedAt, source: 'BANK', psuPresent: false, stale: false } }
+  }
+
+  async #nextAllowedAt(parts: QuotaKeyParts): Promise<number | null> {
+    return this.#deps.ledger.status(parts).then(
+      (status) => status.nextAllowedAt,
+      () => null,
+    )
   }
 
   /**

@@ -13,6 +13,8 @@ import { FreshnessPolicy } from '../../src/cache/freshness-policy.js'
 import { processLocalLock, type DistributedLock } from '../../src/cache/single-flight.js'
 import { EmbeddedLedger } from '../../src/quota/embedded-ledger.js'
 import { BankReader } from '../../src/services/bank-reader.js'
+import { QuotaExhaustedError } from '../../src/services/read-errors.js'
+import { ReplayRefusedError } from '../../src/stet/stet-errors.js'
 import type { BankAccess } from '../../src/stet-api/access.js'
 
 const caller: Caller = { psuId: 'P1', consumer: 'partner', presence: undefined, banks: ['17515'] }
@@ -49,6 +51,24 @@ function deferred<T>() {
 }
 
 describe('BankReader', () => {
+  it('a replay refused after a token refresh is QUOTA_EXHAUSTED with the next allowed time', async () => {
+    const r = reader()
+    const parts = r.quotaParts(caller, target)
+    for (let i = 0; i < 3; i++) expect((await ledger.reserve(parts)).kind).toBe('granted')
+    const op = { cacheOnly: false, spent: 0 }
+    const read = r.read(caller, target, op, async (access) => {
+      // What the STET client does on 401 invalid_token: a unit for the replay first, and none is left.
+      if (access.kind !== 'reservation') throw new Error('expected a reservation')
+      expect(await access.reserveReplay()).toBeUndefined()
+      throw new ReplayRefusedError('balances')
+    })
+    const error = await read.catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(QuotaExhaustedError)
+    const expected = (await ledger.status(parts)).nextAllowedAt
+    expect(expected).not.toBeNull()
+    expect((error as QuotaExhaustedError).nextAllowedAt).toBe(expected)
+  })
+
   it('keys carry tpp + bank + PSU: a joint account cached for one PSU is never served to another (inv. 8)', async () => {
     const r = reader()
     const other: Caller = { ...caller, psuId: 'P2' }
