@@ -41,8 +41,11 @@ describe('linkPersonas', () => {
       token: await third.gateway.devToken('9999999901'),
     })
     expect(res.data?.accounts).toEqual([{ grants: { balances: true } }, { grants: { balances: true } }])
+    const quota = await third.query('{ quota { method used } }', { token: await third.gateway.devToken('9999999901') })
     await third.close({ keepData: true })
     // Two link runs, each: the list before and after the consent (the sandbox counts what reached it).
     expect(countCalls(sandbox, { psuId: '9999999901', method: 'accounts' }).batch).toBe(4)
+    // And each of those unattended calls held a reservation (invariant 2): the ledger, across restarts, says 4 too.
+    expect((quota.data?.quota as { method: string; used: number }[]).find((q) => q.method === 'accounts')?.used).toBe(4)
   })
 })
