@@ -77,6 +77,7 @@ const server = spawnChild(
   1,
 )
 const url = await waitReady(server)
+const atReady = { ...rssSplitMb(server.pid), peak: peakRssMb(server.pid) }
 let token = ''
 if (variant === 'V2' || variant === 'V2w') {
   const { stdout } = await promisify(execFile)(
@@ -187,6 +188,7 @@ const out: string[] = [
       const us = (ticks: number): string => String(Math.round((ticks * 1e4) / result.completed))
       return `  ${t.name.padEnd(16)} user ${us(t.user).padStart(7)}  system ${us(t.system).padStart(7)}`
     }),
+  `RSS once ready: anon ${atReady.anon.toFixed(0)} MB, file ${atReady.file.toFixed(0)} MB; peak so far ${atReady.peak.toFixed(0)} MB`,
   `RSS at the end: anon ${rss.anon.toFixed(0)} MB, file ${rss.file.toFixed(0)} MB, shmem ${rss.shmem.toFixed(0)} MB; peak ${rss.peak.toFixed(0)} MB in the measured window, ${startPeak.toFixed(0)} MB from start to the end of the warm-up`,
   '',
   'self time by where the code lives:',

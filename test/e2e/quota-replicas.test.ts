@@ -33,6 +33,21 @@ function expectNoKeyOverLimit(): void {
   }
 }
 
+/** Partner (unattended) tokens for the given PSUs, from the development secret of a gateway's DATA_DIR. */
+async function partnerTokens(dataDir: string, psus: readonly string[]): Promise<Map<string, string>> {
+  const secret = await loadOrCreateDevSecret(dataDir)
+  const issue = (psuId: string) =>
+    issueDevToken(secret, { psuId, present: false, banks: [] }, { clock: Date.now, ttlSeconds: 600 })
+  return new Map(await Promise.all(psus.map(async (p) => [p, await issue(p)] as const)))
+}
+
+/** Tech'n Co's identity is never consented (nothing to cache: one call per read); the others read every account. */
+function unattendedQuery(psu: string): string {
+  return psu === TECHNCO
+    ? '{ identity { fullName } }'
+    : '{ accounts { balances { amount { amount } } overdraft { allowedAmount { amount } } transactions(first: 1) { totalCount } } }'
+}
+
 async function deleteRedisPrefix(prefix: string): Promise<void> {
   const client = createClient({ url: REDIS })
   await client.connect()
@@ -91,27 +106,9 @@ describe('a crash mid-load with the embedded store', () => {
       CACHE_MIN_BATCH_MAX_AGE_MS: '0',
     }
     gateway = await spawnGateway(env)
-    const secret = await loadOrCreateDevSecret(dataDir)
     const psus = ['9999999901', '9999999902', '9999999904', TECHNCO]
-    const tokens = new Map(
-      await Promise.all(
-        psus.map(
-          async (p) =>
-            [
-              p,
-              await issueDevToken(
-                secret,
-                { psuId: p, present: false, banks: [] },
-                { clock: Date.now, ttlSeconds: 600 },
-              ),
-            ] as const,
-        ),
-      ),
-    )
-    const query = (psu: string) =>
-      psu === TECHNCO
-        ? '{ identity { fullName } }'
-        : '{ accounts { balances { amount { amount } } overdraft { allowedAmount { amount } } transactions(first: 1) { totalCount } } }'
+    const tokens = await partnerTokens(dataDir, psus)
+    const query = unattendedQuery
     const wave = (url: string) =>
       Promise.allSettled(
         Array.from({ length: 300 }, (_, i) => {
@@ -173,16 +170,9 @@ describe('3 gateway processes on one Redis', () => {
     }
     processes.push(await spawnGateway(env)) // links the personas; the others find the tokens in Redis
     processes.push(await spawnGateway(env), await spawnGateway(env))
-    const secret = await loadOrCreateDevSecret(dataDir)
-    const tokenFor = (psuId: string) =>
-      issueDevToken(secret, { psuId, present: false, banks: [] }, { clock: Date.now, ttlSeconds: 600 })
     const psus = ['9999999901', '9999999902', '9999999903', '9999999904', TECHNCO]
-    const tokens = new Map(await Promise.all(psus.map(async (p) => [p, await tokenFor(p)] as const)))
-    const query = (psu: string) =>
-      psu === TECHNCO
-        ? '{ identity { fullName } }'
-        : '{ accounts { balances { amount { amount } } overdraft { allowedAmount { amount } } transactions(first: 1) { totalCount } } }'
-
+    const tokens = await partnerTokens(dataDir, psus)
+    const query = unattendedQuery
     const wave = async () =>
       Promise.all(
         Array.from({ length: 300 }, (_, i) => {
