@@ -53,7 +53,9 @@ export function threadTicks(pid: number): ThreadCpu[] {
     } catch {
       continue // the thread ended meanwhile
     }
-    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+    // The main thread (tid = pid) apart: libuv's and lmdb's worker threads are also called "node".
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+    const name = tid === String(pid) ? `${comm} (main)` : comm
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
     const sum = byName.get(name) ?? { userTicks: 0, systemTicks: 0 }
     sum.userTicks += Number(fields[11])
