@@ -14,7 +14,8 @@ const ADDRESSES = ['ip', 'psuIpAddress', 'psu-ip-address', 'x-forwarded-for', 'r
 
 /**
  * Never log tokens or signatures, nor IBANs and PSU addresses unmasked (DESIGN inv. 10), whoever logs them: the
- * fields are redacted at any depth up to two levels, so a careless `logger.info({ req })` stays safe too.
+ * fields are caught at the top of a log object and up to two levels down, so a careless `logger.info({ req })` stays
+ * safe too.
  */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   const at = (names: readonly string[]) => names.flatMap((n) => [`["${n}"]`, `*["${n}"]`, `*.*["${n}"]`])
