@@ -114,7 +114,11 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     })
     closers.push(() => stores.close())
     const { ledger, keyv, lock, tokenStore } = stores
-    const cache = new FreshnessCache(keyv, { retentionMs: config.cache.retentionMs })
+    const cache = new FreshnessCache(keyv, {
+      retentionMs: config.cache.retentionMs,
+      // The lag this leaves on `fetchedAt` stays within a tenth of the shortest freshness the policy grants.
+      unchangedRewriteMs: Math.min(config.cache.unchangedRewriteMs, config.cache.minBatchMaxAgeMs / 10),
+    })
 
     const dispatcher = createBankDispatcher({
       ...(credentials.tls === undefined ? {} : { tls: credentials.tls }),

@@ -3,6 +3,7 @@
  * Keys always carry tpp + bank + PSU + account + method (DESIGN inv. 8), so nothing leaks between PSUs.
  * A store error is an error, never a miss (a miss would trigger a bank call: DESIGN path step 4).
  */
+import { createHash } from 'node:crypto'
 import type Keyv from 'keyv'
 import { GatewayError } from '../errors.js'
 
@@ -23,11 +24,31 @@ export interface CacheEntry<T> {
 export interface FreshnessCacheOptions {
   /** How long an entry is kept at all: the horizon for serving stale values. */
   readonly retentionMs: number
+  /**
+   * An answer identical to the one this process wrote for the key less than this long before is not written again
+   * (0: always write). The stored `fetchedAt` then lags the last fetch by less than this: values look older than they
+   * are, never younger, so batch reads refresh a little early and never serve beyond the policy.
+   */
+  readonly unchangedRewriteMs?: number
+}
+
+/** Bounds the memory of what was last written: past it the memory starts over (a few extra writes, nothing else). */
+const MAX_REMEMBERED_WRITES = 10_000
+
+interface LastWrite {
+  readonly digest: string
+  readonly fetchedAt: number
+  readonly psuPresent: boolean
 }
 
 export class FreshnessCache {
   readonly #keyv: Keyv
   readonly #retentionMs: number
+  readonly #unchangedRewriteMs: number
+  /** Per key, what this process last wrote: a frontend polling one account rewrites the same data otherwise. */
+  readonly #lastWrites = new Map<string, LastWrite>()
+  /** Bumped by every invalidation: a write that an invalidation overtook is not remembered as the key's content. */
+  #invalidations = 0
 
   constructor(keyv: Keyv, options: FreshnessCacheOptions) {
     this.#keyv = keyv
@@ -35,6 +56,7 @@ export class FreshnessCache {
     // keyv re-emits store errors as events; with throwOnErrors they also reject the call, which is what we rely on.
     this.#keyv.on('error', () => {})
     this.#retentionMs = options.retentionMs
+    this.#unchangedRewriteMs = options.unchangedRewriteMs ?? 0
   }
 
   async get<T>(key: string): Promise<CacheEntry<T> | undefined> {
@@ -46,16 +68,36 @@ export class FreshnessCache {
   }
 
   async set<T>(key: string, entry: CacheEntry<T>): Promise<void> {
+    const last = this.#unchangedRewriteMs > 0 ? this.#lastWrites.get(key) : undefined
+    const digest = this.#unchangedRewriteMs > 0 ? digestOf(entry.value) : ''
+    if (
+      last !== undefined &&
+      last.digest === digest &&
+      last.psuPresent === entry.psuPresent &&
+      entry.fetchedAt >= last.fetchedAt &&
+      entry.fetchedAt - last.fetchedAt < this.#unchangedRewriteMs
+    ) {
+      return
+    }
+    // Forgotten before the write: a write that fails or races an invalidation is never taken for done.
+    this.#lastWrites.delete(key)
+    const invalidations = this.#invalidations
     try {
       const ok = await this.#keyv.set(key, entry, this.#retentionMs)
       if (ok === false) throw new Error('keyv refused the write')
     } catch (error) {
       throw new CacheUnavailableError(error)
     }
+    if (this.#unchangedRewriteMs > 0 && invalidations === this.#invalidations) {
+      if (this.#lastWrites.size >= MAX_REMEMBERED_WRITES) this.#lastWrites.clear()
+      this.#lastWrites.set(key, { digest, fetchedAt: entry.fetchedAt, psuPresent: entry.psuPresent })
+    }
   }
 
   /** Deletes the keys and records when: a read that started before `at` must not write its answer back. */
   async invalidate(keys: readonly string[], at: number): Promise<void> {
+    this.#invalidations++
+    for (const key of keys) this.#lastWrites.delete(key)
     try {
       await Promise.all(keys.map((k) => this.#keyv.set(invalidationKey(k), at, this.#retentionMs)))
       await Promise.all(keys.map((k) => this.#keyv.delete(k)))
@@ -71,6 +113,10 @@ export class FreshnessCache {
       throw new CacheUnavailableError(error)
     }
   }
+}
+
+function digestOf(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('base64')
 }
 
 function invalidationKey(key: string): string {

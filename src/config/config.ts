@@ -63,6 +63,8 @@ export interface Config {
     readonly minBatchMaxAgeMs: number
     /** How long a cached value is kept at all (stale-if-error horizon). */
     readonly retentionMs: number
+    /** An identical answer is not rewritten within this (a tenth of the freshness floor at most). */
+    readonly unchangedRewriteMs: number
   }
   readonly auth: { readonly devTokens: boolean }
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
@@ -210,6 +212,7 @@ export function loadConfig(env: Env): Config {
     cache: {
       minBatchMaxAgeMs: int('CACHE_MIN_BATCH_MAX_AGE_MS', 5 * 60_000, 0),
       retentionMs: int('CACHE_RETENTION_MS', 7 * 24 * 3600_000, 60_000),
+      unchangedRewriteMs: int('CACHE_UNCHANGED_REWRITE_MS', 30_000, 0, 300_000),
     },
     auth: { devTokens },
     logLevel,
