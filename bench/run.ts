@@ -349,8 +349,12 @@ async function benchLatency(latencyMs: number, work: string, pkiDir: string): Pr
     }
     log(`latency ${latencyMs} ms: ${query.id} done (fixed load ${rate}/s)`)
   }
+  // Each cell resets VmHWM at its start (clear_refs): the session's peak is the highest of the cells' and the last one.
   const lifetimePeakRssMb: Partial<Record<VariantId, number>> = {}
-  for (const [variant, server] of servers) lifetimePeakRssMb[variant] = peakRssMb(server.child.pid)
+  for (const [variant, server] of servers) {
+    const cells = [...saturation, ...fixedLoad].filter((s) => s.variant === variant).map((s) => s.peakRssMb)
+    lifetimePeakRssMb[variant] = Math.max(peakRssMb(server.child.pid), ...cells)
+  }
   await stopAll()
   return { latencyMs, counts, saturation, fixedLoad, lifetimePeakRssMb }
 }

@@ -106,6 +106,7 @@ describe('call counts (the sandbox counts)', () => {
     const gilles = await fiveVariations(GILLES)
     expect(gilles.accounts).toHaveLength(3)
     expect(gilles.calls).toEqual({ accounts: 1, transactions: 3 })
+    for (const error of gilles.errors) expect(error.extensions?.code).toBe('BAD_USER_INPUT')
     // GEORGES: one account with > 200 transactions, where the filters visibly select different slices.
     const georges = await fiveVariations('9999999903')
     expect(georges.errors).toEqual([])
