@@ -89,7 +89,11 @@ function table(results: BenchResults, run: LatencyRun): string[] {
     }
   }
   const peaks = VARIANTS.map((v) => `${v} ${fmt(run.lifetimePeakRssMb[v] ?? Number.NaN)} MB`).join(', ')
-  lines.push('', `Peak RSS over the whole ${run.latencyMs} ms session (the highest VmHWM of its measured cells): ${peaks}.`, '')
+  lines.push(
+    '',
+    `Peak RSS over the whole ${run.latencyMs} ms session (the highest VmHWM of its measured cells): ${peaks}.`,
+    '',
+  )
   return lines
 }
 
