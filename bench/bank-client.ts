@@ -163,3 +163,19 @@ export function ok(answer: BankAnswer, resource: string): unknown {
   if (answer.status < 200 || answer.status >= 300) throw new BankStatusError(answer.status, resource)
   return answer.json
 }
+
+/**
+ * The baselines' bank connection from their environment (BANK_URL, STET_CLIENT_ID, PKI_DIR, BANK_CONNECTIONS), with
+ * the PSUs of PSUS already linked: V0 and V1 start the same way.
+ */
+export async function bankFromEnv(env: NodeJS.ProcessEnv): Promise<BankClient> {
+  const bank = new BankClient({
+    baseUrl: env.BANK_URL ?? 'http://127.0.0.1:4010',
+    clientId: env.STET_CLIENT_ID ?? 'PSDFR-ACPR-SANDBOX',
+    pkiDir: env.PKI_DIR ?? './data/pki',
+    connections: Number(env.BANK_CONNECTIONS ?? '32'),
+  })
+  await bank.loadKeys()
+  for (const psu of (env.PSUS ?? '').split(',').filter(Boolean)) await bank.link(psu)
+  return bank
+}

@@ -15,18 +15,11 @@ import type {
   TransactionResource,
 } from '../src/stet-api/wire.js'
 import { toStetDateParam, transactionWindowStart } from '../src/services/transaction-window.js'
-import { BankClient, BankStatusError, ok } from './bank-client.js'
+import { bankFromEnv, BankStatusError, ok } from './bank-client.js'
 import { announceReady, installLoopMonitor } from './loop-monitor.js'
 
 installLoopMonitor()
-const bank = new BankClient({
-  baseUrl: process.env.BANK_URL ?? 'http://127.0.0.1:4010',
-  clientId: process.env.STET_CLIENT_ID ?? 'PSDFR-ACPR-SANDBOX',
-  pkiDir: process.env.PKI_DIR ?? './data/pki',
-  connections: Number(process.env.BANK_CONNECTIONS ?? '32'),
-})
-await bank.loadKeys()
-for (const psu of (process.env.PSUS ?? '').split(',').filter(Boolean)) await bank.link(psu)
+const bank = await bankFromEnv(process.env)
 
 interface Call {
   readonly psu: string

@@ -5,20 +5,13 @@
  */
 import { ApolloServer } from '@apollo/server'
 import { startStandaloneServer } from '@apollo/server/standalone'
-import { BankClient } from './bank-client.js'
+import { bankFromEnv } from './bank-client.js'
 import { announceReady, installLoopMonitor } from './loop-monitor.js'
 import type { V1Context } from './v1-schema.js'
 import { buildV1Schema } from './v1-schema.js'
 
 installLoopMonitor()
-const bank = new BankClient({
-  baseUrl: process.env.BANK_URL ?? 'http://127.0.0.1:4010',
-  clientId: process.env.STET_CLIENT_ID ?? 'PSDFR-ACPR-SANDBOX',
-  pkiDir: process.env.PKI_DIR ?? './data/pki',
-  connections: Number(process.env.BANK_CONNECTIONS ?? '32'),
-})
-await bank.loadKeys()
-for (const psu of (process.env.PSUS ?? '').split(',').filter(Boolean)) await bank.link(psu)
+const bank = await bankFromEnv(process.env)
 
 const apollo = new ApolloServer<V1Context>({ schema: await buildV1Schema() })
 const { url } = await startStandaloneServer(apollo, {

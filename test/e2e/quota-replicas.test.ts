@@ -33,6 +33,16 @@ function expectNoKeyOverLimit(): void {
   }
 }
 
+/**
+ * The referee replaced by a bank that takes 30 ms (concurrent calls on one key would overlap there), and the gateway
+ * settings for it: personas linked at start, no freshness floor (every read may go to the bank).
+ */
+async function slowBankEnv(dataDir: string): Promise<Record<string, string>> {
+  await sandbox.close()
+  sandbox = await startExternalSandbox(undefined, { latencyMs: 30 })
+  return { STET_BASE_URL: sandbox.url, SANDBOX_PERSONAS: 'true', DATA_DIR: dataDir, CACHE_MIN_BATCH_MAX_AGE_MS: '0' }
+}
+
 /** Partner (unattended) tokens for the given PSUs, from the development secret of a gateway's DATA_DIR. */
 async function partnerTokens(dataDir: string, psus: readonly string[]): Promise<Map<string, string>> {
   const secret = await loadOrCreateDevSecret(dataDir)
@@ -96,15 +106,8 @@ describe('a crash mid-load with the embedded store', () => {
   })
 
   it('300 concurrent unattended queries, SIGKILL while calls are in flight, restart: still ≤ 4 calls per key', async () => {
-    await sandbox.close()
-    sandbox = await startExternalSandbox(undefined, { latencyMs: 30 })
     dataDir = await seedDataDir()
-    const env = {
-      STET_BASE_URL: sandbox.url,
-      SANDBOX_PERSONAS: 'true',
-      DATA_DIR: dataDir,
-      CACHE_MIN_BATCH_MAX_AGE_MS: '0',
-    }
+    const env = await slowBankEnv(dataDir)
     gateway = await spawnGateway(env)
     const psus = ['9999999901', '9999999902', '9999999904', TECHNCO]
     const tokens = await partnerTokens(dataDir, psus)
@@ -156,18 +159,8 @@ describe('3 gateway processes on one Redis', () => {
   })
 
   it('300 concurrent unattended queries over several keys: ≤ 4 calls per key, one in flight, also after a restart', async () => {
-    // A bank that takes 30 ms: concurrent calls on one key from different replicas would overlap there.
-    await sandbox.close()
-    sandbox = await startExternalSandbox(undefined, { latencyMs: 30 })
     dataDir = await seedDataDir()
-    const env = {
-      STET_BASE_URL: sandbox.url,
-      SANDBOX_PERSONAS: 'true',
-      STORE_URL: REDIS,
-      STORE_PREFIX: prefix,
-      DATA_DIR: dataDir,
-      CACHE_MIN_BATCH_MAX_AGE_MS: '0',
-    }
+    const env = { ...(await slowBankEnv(dataDir)), STORE_URL: REDIS, STORE_PREFIX: prefix }
     processes.push(await spawnGateway(env)) // links the personas; the others find the tokens in Redis
     processes.push(await spawnGateway(env), await spawnGateway(env))
     const psus = ['9999999901', '9999999902', '9999999903', '9999999904', TECHNCO]

@@ -3,6 +3,7 @@
  * the sandbox tests never pass only because the same code signs and verifies. It can also sign wrongly on purpose.
  */
 import { createHash, sign } from 'node:crypto'
+import { PSU_HEADERS } from '../../src/stet-api/wire.js'
 
 export interface RequestToSign {
   method: string
@@ -28,23 +29,7 @@ export interface SignOptions {
   algorithm?: string
 }
 
-const ORDER = [
-  'date',
-  'x-request-id',
-  'content-type',
-  'psu-ip-address',
-  'psu-ip-port',
-  'psu-http-method',
-  'psu-date',
-  'psu-user-agent',
-  'psu-referer',
-  'psu-accept',
-  'psu-accept-charset',
-  'psu-accept-encoding',
-  'psu-accept-language',
-  'psu-geo-location',
-  'psu-device-id',
-]
+const ORDER = ['date', 'x-request-id', 'content-type', ...PSU_HEADERS]
 
 export function sha256Digest(body: Buffer): string {
   return `SHA-256=${createHash('sha256').update(body).digest('base64')}`
