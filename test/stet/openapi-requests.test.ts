@@ -1,5 +1,5 @@
 /**
- * The requests the client sends, validated against the STET 1.5.0.43 OpenAPI (/work/shared/stet). Two narrow,
+ * The requests the client sends, validated against the STET 1.5.0.43 OpenAPI (../shared/stet). Two narrow,
  * documented exceptions where the bank departs from 1.5:
  * - PUT /consents without `owners`: the bank's own example body has none and it ignores owners (NOTES §6.2);
  * - GET …/transactions/{id}/details: STET 1.6, absent from the 1.5 OAS (NOTES §7); validated with the /transactions
@@ -20,7 +20,8 @@ import type { FakeBank, RecordedRequest } from './fake-bank.js'
 const OpenAPIRequestValidator = requestValidatorModule.default
 type OpenAPIRequestValidator = InstanceType<typeof OpenAPIRequestValidator>
 
-const SPEC_PATH = '/work/shared/stet/stet-psd2-api-1.5.0.43.openapi.json'
+// The shared folder sits beside the repository (../shared), wherever the clone is.
+const SPEC_PATH = new URL('../../../shared/stet/stet-psd2-api-1.5.0.43.openapi.json', import.meta.url)
 
 interface Parameter {
   name: string
