@@ -20,6 +20,14 @@ const REDIRECT_URI = 'https://tpp.example/callback'
 const PSU: PsuContext = { kind: 'psu', ipAddress: '192.168.0.1', userAgent: 'jest' }
 /** Bank-notes personas (bank page "Sandbox"). */
 const LEA = { psuId: '9999999901', main: 'FR7617515000920400430518020', second: 'FR7617515000920400851811524' }
+/** Consent for everything on LEA's main account, identity included. */
+const LEA_MAIN_EVERYTHING = {
+  balances: [{ iban: LEA.main }],
+  transactions: [{ iban: LEA.main }],
+  overdrafts: [{ iban: LEA.main }],
+  psuIdentity: true,
+  trustedBeneficiaries: false,
+}
 const CLAIRE = { psuId: '9999999902', empty: 'FR7617515900000400358074026' }
 const GEORGES = { psuId: '9999999903', joint: 'FR7617515000920400085945890' }
 const TECHNCO = { psuId: 'D0999993I0' }
@@ -99,17 +107,7 @@ describe('STET client ↔ sandbox bank (mTLS, strict signatures)', () => {
     const before = await harness.client.listAccounts(lea, PSU)
     expect(before.accounts.map((a) => a.accountId?.iban)).toEqual([LEA.main, LEA.second])
     expect(before.accounts.every((a) => a.resourceId === undefined && a._links === undefined)).toBe(true)
-    await harness.client.putConsents(
-      lea,
-      {
-        balances: [{ iban: LEA.main }],
-        transactions: [{ iban: LEA.main }],
-        overdrafts: [{ iban: LEA.main }],
-        psuIdentity: true,
-        trustedBeneficiaries: false,
-      },
-      PSU,
-    )
+    await harness.client.putConsents(lea, LEA_MAIN_EVERYTHING, PSU)
     const after = await harness.client.listAccounts(lea, PSU)
     const main = after.accounts.find((a) => a.accountId?.iban === LEA.main)
     expect(main?.resourceId).toBe(resourceIdOf(LEA.main))
@@ -119,17 +117,7 @@ describe('STET client ↔ sandbox bank (mTLS, strict signatures)', () => {
 
   it('reads balances, transactions with a date range, overdrafts and identity; CLAIRE’s empty account is []', async () => {
     const lea = await connect(LEA.psuId)
-    await harness.client.putConsents(
-      lea,
-      {
-        balances: [{ iban: LEA.main }],
-        transactions: [{ iban: LEA.main }],
-        overdrafts: [{ iban: LEA.main }],
-        psuIdentity: true,
-        trustedBeneficiaries: false,
-      },
-      PSU,
-    )
+    await harness.client.putConsents(lea, LEA_MAIN_EVERYTHING, PSU)
     const id = resourceIdOf(LEA.main)
     const balances = await harness.client.getBalances(lea, id, new RecordingReservation('k'))
     expect(balances.balances).toEqual([
