@@ -67,7 +67,11 @@ export class FreshnessCache {
     }
   }
 
-  async set<T>(key: string, entry: CacheEntry<T>): Promise<void> {
+  /**
+   * `unlessInvalidatedAfter`: the time the read started; an invalidation after it means the answer may predate a
+   * consent change, and it is not written (checked only when a write is due: a skipped rewrite needs no store read).
+   */
+  async set<T>(key: string, entry: CacheEntry<T>, options: { unlessInvalidatedAfter?: number } = {}): Promise<void> {
     const last = this.#unchangedRewriteMs > 0 ? this.#lastWrites.get(key) : undefined
     const digest = this.#unchangedRewriteMs > 0 ? digestOf(entry.value) : ''
     if (
@@ -79,9 +83,13 @@ export class FreshnessCache {
     ) {
       return
     }
+    const invalidations = this.#invalidations
+    if (options.unlessInvalidatedAfter !== undefined) {
+      const invalidatedAt = await this.invalidatedAt(key)
+      if (invalidatedAt !== undefined && invalidatedAt > options.unlessInvalidatedAfter) return
+    }
     // Forgotten before the write: a write that fails or races an invalidation is never taken for done.
     this.#lastWrites.delete(key)
-    const invalidations = this.#invalidations
     try {
       const ok = await this.#keyv.set(key, entry, this.#retentionMs)
       if (ok === false) throw new Error('keyv refused the write')

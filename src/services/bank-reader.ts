@@ -281,9 +281,7 @@ export class BankReader {
    */
   async #remember<T>(key: string, entry: CacheEntry<T>, startedAt: number): Promise<void> {
     try {
-      const invalidatedAt = await this.#deps.cache.invalidatedAt(key)
-      if (invalidatedAt !== undefined && invalidatedAt > startedAt) return
-      await this.#deps.cache.set(key, entry)
+      await this.#deps.cache.set(key, entry, { unlessInvalidatedAfter: startedAt })
     } catch (error) {
       this.#deps.onStoreError?.(error)
     }
