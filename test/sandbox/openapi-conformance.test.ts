@@ -1,5 +1,5 @@
 /**
- * The sandbox's bodies against the STET OpenAPI 1.5.0.43 (../shared/stet, beside the repository): every 200 body,
+ * The sandbox's bodies against the STET OpenAPI 1.5.0.43 (found by test/support/stet-openapi.ts): every 200 body,
  * the bodies of the error statuses the bank's acceptance tests name (400, 403, 404, 405, 429: STET's ErrorModel), and
  * the empty 201 and 204.
  *
@@ -15,12 +15,11 @@
  * published, including `date-time` formats (RFC 3339), which ajv would otherwise ignore.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { existsSync, readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { createRequire } from 'node:module'
 import type { IOpenAPIResponseValidator, OpenAPIResponseValidatorArgs } from 'openapi-response-validator'
 import type { OpenAPIV3 } from 'openapi-types'
 import type { SandboxSession } from '../support/sandbox-session.js'
+import { loadStetOpenApi } from '../support/stet-openapi.js'
 import { callAis, obtainToken, putConsent, startSession } from '../support/sandbox-session.js'
 import {
   CLAIRE,
@@ -40,16 +39,6 @@ import {
 // jest's native ESM mode (an ESM default import would yield the whole exports object).
 const { default: OpenAPIResponseValidator } = createRequire(import.meta.url)('openapi-response-validator') as {
   default: new (args: OpenAPIResponseValidatorArgs) => IOpenAPIResponseValidator
-}
-
-const SPEC_URL = new URL('../../../shared/stet/stet-psd2-api-1.5.0.43.openapi.json', import.meta.url)
-
-function loadSpec(): OpenAPIV3.Document {
-  const path = fileURLToPath(SPEC_URL)
-  if (!existsSync(path)) {
-    throw new Error(`STET OpenAPI not found at ${path}: the shared folder must sit beside the repository (../shared)`)
-  }
-  return JSON.parse(readFileSync(path, 'utf8')) as OpenAPIV3.Document
 }
 
 type Schemas = Record<string, OpenAPIV3.SchemaObject>
@@ -112,7 +101,7 @@ let adapted: OpenAPIV3.Document
 const tokens: Record<string, string> = {}
 
 beforeAll(async () => {
-  spec = loadSpec()
+  spec = loadStetOpenApi<OpenAPIV3.Document>()
   adapted = withBankDepartures(spec)
   session = await startSession()
   for (const psu of [LEA, CLAIRE, GEORGES, MARC, TECHNCO]) tokens[psu] = (await obtainToken(session, psu)).access_token

@@ -1,11 +1,10 @@
 /**
- * The requests the client sends, validated against the STET 1.5.0.43 OpenAPI (../shared/stet). Two narrow,
- * documented exceptions where the bank departs from 1.5:
+ * The requests the client sends, validated against the STET 1.5.0.43 OpenAPI (found by test/support/stet-openapi.ts).
+ * Two narrow, documented exceptions where the bank departs from 1.5:
  * - PUT /consents without `owners`: the bank's own example body has none and it ignores owners (NOTES §6.2);
  * - GET …/transactions/{id}/details: STET 1.6, absent from the 1.5 OAS (NOTES §7); validated with the /transactions
  *   operation's headers plus its two path ids.
  */
-import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import requestValidatorModule from 'openapi-request-validator'
 import type { OpenAPIRequestValidatorArgs } from 'openapi-request-validator'
@@ -13,15 +12,13 @@ import type { PsuContext } from '../../src/stet-api/access.js'
 import { STET_BASE_PATH } from '../../src/stet-api/wire.js'
 import { ACCOUNTS_BODY, BALANCES_BODY, createHarness, REF } from './client-harness.js'
 import type { Harness } from './client-harness.js'
+import { loadStetOpenApi } from '../support/stet-openapi.js'
 import { RecordingReservation, startFakeBank } from './fake-bank.js'
 import type { FakeBank, RecordedRequest } from './fake-bank.js'
 
 // A CommonJS package whose class is `exports.default`: from ESM, the default import is the whole `module.exports`.
 const OpenAPIRequestValidator = requestValidatorModule.default
 type OpenAPIRequestValidator = InstanceType<typeof OpenAPIRequestValidator>
-
-// The shared folder sits beside the repository (../shared), wherever the clone is.
-const SPEC_PATH = new URL('../../../shared/stet/stet-psd2-api-1.5.0.43.openapi.json', import.meta.url)
 
 interface Parameter {
   name: string
@@ -38,7 +35,7 @@ interface Spec {
   components: { parameters: Record<string, Parameter>; schemas: Record<string, { required?: string[] }> }
 }
 
-const spec = JSON.parse(readFileSync(SPEC_PATH, 'utf8')) as Spec
+const spec = loadStetOpenApi<Spec>()
 
 function resolveParameters(operation: Operation): Parameter[] {
   return (operation.parameters ?? []).map((parameter) => {
