@@ -14,6 +14,7 @@ import type {
   TransactionRecord,
 } from '../services/records.js'
 import type { Services } from './context.js'
+import { OperationActivity } from './operation-activity.js'
 
 export interface Loaders {
   readonly accounts: DataLoader<string, Fresh<AccountRecord[]>>
@@ -22,21 +23,25 @@ export interface Loaders {
   readonly overdrafts: DataLoader<AccountRecord, Fresh<OverdraftRecord>, string>
   readonly identity: DataLoader<string, Fresh<IdentityRecord>>
   readonly details: DataLoader<{ account: AccountRecord; transactionId: string }, Fresh<unknown>, string>
+  /** Every load above, so that `quota` fields can wait for the operation's own bank calls (operation-activity.ts). */
+  readonly activity: OperationActivity
 }
 
 const byAccount = (a: AccountRecord): string => `${a.bank}|${a.iban}`
 
 export function createLoaders(caller: Caller, services: Services, op: OperationBudget): Loaders {
+  const activity = new OperationActivity()
   const perKey = <K, V, C = K>(load: (key: K) => Promise<V>, cacheKeyFn?: (key: K) => C) =>
     new DataLoader<K, V, C>(
       async (keys) => {
         // `async` so that a synchronous throw in one key's load fails that key only, never the whole batch.
-        const settled = await Promise.allSettled(keys.map(async (key) => load(key)))
+        const settled = await Promise.allSettled(keys.map((key) => activity.track((async () => load(key))())))
         return settled.map((r) => (r.status === 'fulfilled' ? r.value : asError(r.reason)))
       },
       cacheKeyFn === undefined ? {} : { cacheKeyFn },
     )
   return {
+    activity,
     accounts: perKey((bank: string) => services.accounts.list(caller, bank, op)),
     balances: perKey((a: AccountRecord) => services.data.balances(caller, a, op), byAccount),
     transactions: perKey((a: AccountRecord) => services.data.transactions(caller, a, op), byAccount),

@@ -45,7 +45,8 @@ export interface TransactionRecord {
   readonly resourceId: string | undefined
   readonly entryReference: string | undefined
   readonly amount: MoneyRecord
-  readonly creditDebitIndicator: 'CRDT' | 'DBIT'
+  /** STET CRDT or DBIT, or whatever other code the bank sent (mapped at the GraphQL edge). */
+  readonly creditDebitIndicator: string
   readonly status: string
   readonly bookingDate: string | undefined
   readonly valueDate: string | undefined

@@ -30,12 +30,19 @@ export interface AccountIdentification {
   currency?: string
 }
 
+/**
+ * A STET code set the bank may extend: the named codes are the spec's, any other string is accepted as sent (the
+ * bank is lenient with the spec; one odd code must not fail a whole read). The GraphQL layer maps unknown codes to
+ * an UNKNOWN enum member and shows the raw code beside it.
+ */
+export type OpenCode<Known extends string> = Known | (string & Record<never, never>)
+
 export type BalanceStatus = 'CLBD' | 'XPCD' | 'VALU' | 'OTHR'
 
 export interface BalanceResource {
   name: string
   balanceAmount: AmountType
-  balanceType: BalanceStatus
+  balanceType: OpenCode<BalanceStatus>
   lastChangeDateTime?: string
   referenceDate?: string
   lastCommittedTransaction?: string
@@ -55,8 +62,8 @@ export interface AccountResource {
   name: string
   details?: string
   linkedAccount?: string
-  usage?: 'PRIV' | 'ORGA'
-  cashAccountType: 'CACC' | 'CARD'
+  usage?: OpenCode<'PRIV' | 'ORGA'>
+  cashAccountType: OpenCode<'CACC' | 'CARD'>
   product?: string
   currency?: string
   balances?: BalanceResource[]
@@ -98,8 +105,8 @@ export interface TransactionResource {
   entryReference?: string
   endToEndId?: string
   transactionAmount: AmountType
-  creditDebitIndicator: 'CRDT' | 'DBIT'
-  status: TransactionStatus
+  creditDebitIndicator: OpenCode<'CRDT' | 'DBIT'>
+  status: OpenCode<TransactionStatus>
   bookingDate?: string
   expectedBookingDate?: string
   valueDate?: string
@@ -136,7 +143,7 @@ export interface HalOverdrafts {
 
 export interface Identity {
   fullName: string
-  namePrefix?: 'DOCT' | 'MADM' | 'MISS' | 'MIST'
+  namePrefix?: OpenCode<'DOCT' | 'MADM' | 'MISS' | 'MIST'>
   firstName?: string
   lastName?: string
 }

@@ -5,6 +5,8 @@
  *   (see {@link normaliseAmount});
  * - remittanceInformation: the 1.4 bare array or the 1.5 `{unstructured, structured}` object;
  * - dates: kept as strings; `""` and `null` (seen at BPCE, NOTES §6.4) become absent;
+ * - STET's closed code sets (balanceType, cashAccountType, usage, creditDebitIndicator, status, namePrefix): any
+ *   non-empty string, kept as sent ({@link openCode}); the GraphQL layer maps an unknown one to UNKNOWN;
  * - `_links` optional on accounts (absent before PUT /consents at BPCE, §6.1); stale hrefs are kept as given.
  * Unknown properties are dropped, so that nothing the bank adds reaches a caller unchecked (invariant 10).
  * Each output type is assignable to its wire type in stet-api/wire.ts (checked at the bottom of this file).
@@ -64,6 +66,17 @@ const lenientDate = z
 
 const optionalString = z.string().optional()
 
+/**
+ * A code of a STET closed set, taken as sent even when outside it (wire.ts `OpenCode`): the bank may add a code the
+ * spec does not list, and refusing it would fail every account, balance or transaction in the same answer.
+ */
+const openCode = z.string()
+/** The same, optional: `""` and null (seen for dates at BPCE) mean absent. */
+const optionalOpenCode = z
+  .union([z.string(), z.null()])
+  .optional()
+  .transform((value) => (value === null || value === undefined || value.trim() === '' ? undefined : value))
+
 export const genericLinkSchema = z.object({ href: z.string(), templated: z.boolean().optional() })
 const optionalLink = genericLinkSchema.optional()
 
@@ -76,7 +89,7 @@ const accountIdentificationSchema = z.object({
 export const balanceResourceSchema = z.object({
   name: z.string(),
   balanceAmount: amountSchema,
-  balanceType: z.enum(['CLBD', 'XPCD', 'VALU', 'OTHR']),
+  balanceType: openCode,
   lastChangeDateTime: lenientDate,
   referenceDate: lenientDate,
   lastCommittedTransaction: optionalString,
@@ -89,8 +102,8 @@ export const accountResourceSchema = z.object({
   name: z.string(),
   details: optionalString,
   linkedAccount: optionalString,
-  usage: z.enum(['PRIV', 'ORGA']).optional(),
-  cashAccountType: z.enum(['CACC', 'CARD']),
+  usage: optionalOpenCode,
+  cashAccountType: openCode,
   product: optionalString,
   currency: optionalString,
   balances: z.array(balanceResourceSchema).optional(),
@@ -136,8 +149,8 @@ export const transactionResourceSchema = z.object({
   entryReference: optionalString,
   endToEndId: optionalString,
   transactionAmount: amountSchema,
-  creditDebitIndicator: z.enum(['CRDT', 'DBIT']),
-  status: z.enum(['BOOK', 'PDNG', 'FUTR', 'INFO', 'OTHR', 'RJCT']),
+  creditDebitIndicator: openCode,
+  status: openCode,
   bookingDate: lenientDate,
   expectedBookingDate: lenientDate,
   valueDate: lenientDate,
@@ -184,7 +197,7 @@ export const halOverdraftsSchema = z.object({
 export const halEndUserIdentitySchema = z.object({
   identity: z.object({
     fullName: z.string(),
-    namePrefix: z.enum(['DOCT', 'MADM', 'MISS', 'MIST']).optional(),
+    namePrefix: optionalOpenCode,
     firstName: optionalString,
     lastName: optionalString,
   }),

@@ -90,7 +90,7 @@ describe('present PSU', () => {
 
     const quota = await t.query('{ accounts { quota { method used remaining } } }', { token: present })
     const overdraftQuota = (quota.data?.accounts as { quota: { method: string; used: number }[] }[])[0]?.quota.find(
-      (q) => q.method === 'overdrafts',
+      (q) => q.method === 'OVERDRAFTS',
     )
     expect(overdraftQuota).toMatchObject({ used: 0, remaining: 4 })
 

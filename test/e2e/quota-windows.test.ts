@@ -103,18 +103,18 @@ describe('the quota as callers query it', () => {
   const QUOTA = '{ quota { method used remaining limit windows nextReset nextAllowedAt exhaustedUntil } }'
   type MethodQuota = { method: string; used: number; remaining: number; nextAllowedAt: string | null }
   const identityOf = (res: { data?: Record<string, unknown> | null }) =>
-    (res.data?.quota as MethodQuota[] | undefined)?.find((q) => q.method === 'identity')
+    (res.data?.quota as MethodQuota[] | undefined)?.find((q) => q.method === 'IDENTITY')
 
   it('Query.quota: used, remaining, window, next reset and next allowed time, and reading it spends nothing', async () => {
     const { identity, identityCalls } = await setUp('2026-11-24T22:30:00Z', 'calendar-day')
     const token = await gateway!.gateway.devToken(TECHNCO)
     const fresh = await gateway!.query(QUOTA, { token })
     expect(identityOf(fresh)).toEqual({
-      method: 'identity',
+      method: 'IDENTITY',
       used: 0,
       remaining: 4,
       limit: 4,
-      windows: 'calendar-day',
+      windows: 'CALENDAR_DAY',
       nextReset: '2026-11-24T23:00:00.000Z',
       nextAllowedAt: null,
       exhaustedUntil: null,
@@ -137,7 +137,7 @@ describe('the quota as callers query it', () => {
     expect(identityOf(await gateway!.query(QUOTA, { token }))).toMatchObject({
       used: 4,
       remaining: 0,
-      windows: 'both',
+      windows: 'BOTH',
       nextReset: '2026-11-25T23:00:00.000Z',
       nextAllowedAt: '2026-11-25T22:30:00.000Z',
     })

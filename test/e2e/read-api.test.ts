@@ -225,16 +225,23 @@ describe('data exactly as the sandbox holds it', () => {
     const token = await t.gateway.devToken('9999999903', { present: true })
     let res: Awaited<ReturnType<TestGateway['query']>> | undefined
     const calls = await delta('9999999903', async () => {
-      res = await t.query('{ accounts { transactions(first: 6) { edges { node { id details } } } } }', { token })
+      res = await t.query(
+        '{ accounts { transactions(first: 6) { edges { node { id hasDetails details { content freshness { source psuPresent } } } } } } }',
+        { token },
+      )
     })
     expect(res?.errors).toBeUndefined()
+    type Node = { id: string; hasDetails: boolean; details: { content: unknown; freshness: unknown } | null }
     const nodes =
-      (
-        res?.data?.accounts as { transactions: { edges: { node: { id: string; details: unknown } }[] } }[]
-      )[0]?.transactions.edges.map((e) => e.node) ?? []
+      (res?.data?.accounts as { transactions: { edges: { node: Node }[] } }[])[0]?.transactions.edges.map(
+        (e) => e.node,
+      ) ?? []
     const withDetails = nodes.filter((n) => n.details !== null)
     expect(withDetails.length).toBeGreaterThan(0)
+    // `hasDetails` says beforehand which ones cost a call; the others are null for free.
+    expect(withDetails.map((n) => n.id)).toEqual(nodes.filter((n) => n.hasDetails).map((n) => n.id))
     expect(calls.details).toBe(withDetails.length)
+    for (const n of withDetails) expect(n.details?.freshness).toEqual({ source: 'BANK', psuPresent: true })
     expect(JSON.stringify(withDetails)).not.toMatch(/_links|href/)
   })
 
@@ -290,7 +297,6 @@ describe('errors: partial data, stable codes, no bank body, no stack', () => {
     ['first: 0', 'first must be between 1 and 500'],
     ['first: 501', 'first must be between 1 and 500'],
     ['from: "2001-01-01"', 'from must not be before'],
-    ['from: "2099-13-45"', 'from must be a date'],
     ['from: "2026-01-10", to: "2026-01-05"', ''],
     ['after: "garbage"', 'after is not a valid cursor'],
   ])('transactions(%s) → BAD_USER_INPUT before any bank call', async (args, message) => {
@@ -305,6 +311,23 @@ describe('errors: partial data, stable codes, no bank body, no stack', () => {
       expect((res.data?.accounts as unknown[]).length).toBeGreaterThan(0)
     })
     expect(calls.transactions ?? 0).toBe(0)
+  })
+
+  it('a date that is not a calendar date is refused by the Date scalar before anything runs', async () => {
+    const token = await t.gateway.devToken('9999999901', { present: true })
+    const calls = await delta('9999999901', async () => {
+      const literal = await t.query('{ accounts { transactions(from: "2099-13-45") { totalCount } } }', { token })
+      expect(literal.data).toBeUndefined()
+      expect(literal.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED')
+      expect(literal.errors?.[0]?.message).toContain('2099-13-45')
+      const variable = await t.query('query Q($from: Date) { accounts { transactions(from: $from) { totalCount } } }', {
+        token,
+        variables: { from: '2026-02-30' },
+      })
+      expect(variable.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT')
+      expect(JSON.stringify([literal, variable])).not.toMatch(/stacktrace|at .*\.ts:\d+/)
+    })
+    expect(calls).toEqual({})
   })
 
   it('no token, or a forged one, is UNAUTHENTICATED with HTTP 401', async () => {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
 import {
+  accountResourceSchema,
+  balanceResourceSchema,
   halAccountsSchema,
+  halEndUserIdentitySchema,
   halOverdraftsSchema,
   halTransactionsSchema,
   normaliseAmount,
@@ -91,12 +94,37 @@ describe('response schemas', () => {
     })
     expect(parsed.overdrafts.allowedAmount.amount).toBe('0')
     expect(halOverdraftsSchema.safeParse({ overdrafts: [], _links: { self: { href: '/o' } } }).success).toBe(false)
+  })
+
+  it('keeps a code outside a STET set as sent instead of failing the whole answer (mapped to UNKNOWN in GraphQL)', () => {
+    const parsed = halTransactionsSchema.parse({
+      _links: { self: { href: '/x' } },
+      transactions: [
+        { transactionAmount: { amount: 1, currency: 'EUR' }, creditDebitIndicator: 'X', status: 'BOOK' },
+        { transactionAmount: { amount: 2, currency: 'EUR' }, creditDebitIndicator: 'DBIT', status: 'WXYZ' },
+      ],
+    })
+    expect(parsed.transactions.map((t) => [t.creditDebitIndicator, t.status])).toEqual([
+      ['X', 'BOOK'],
+      ['DBIT', 'WXYZ'],
+    ])
+    const account = accountResourceSchema.parse({ name: 'n', cashAccountType: 'LOAN', usage: '', _links: {} })
+    expect([account.cashAccountType, account.usage]).toEqual(['LOAN', undefined])
+    expect(
+      balanceResourceSchema.parse({ name: 'n', balanceAmount: { amount: '1', currency: 'EUR' }, balanceType: 'ITAV' })
+        .balanceType,
+    ).toBe('ITAV')
+    expect(
+      halEndUserIdentitySchema.parse({
+        identity: { fullName: 'A B', namePrefix: 'SIR' },
+        _links: { self: { href: '/i' } },
+      }).identity.namePrefix,
+    ).toBe('SIR')
+    // The shape itself stays checked: a missing indicator still fails.
     expect(
       halTransactionsSchema.safeParse({
         _links: { self: { href: '/x' } },
-        transactions: [
-          { transactionAmount: { amount: 1, currency: 'EUR' }, creditDebitIndicator: 'X', status: 'BOOK' },
-        ],
+        transactions: [{ transactionAmount: { amount: 1, currency: 'EUR' }, status: 'BOOK' }],
       }).success,
     ).toBe(false)
   })

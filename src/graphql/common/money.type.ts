@@ -8,6 +8,6 @@ export class Money implements MoneyRecord {
   @Field(() => String, { description: 'Exact decimal, e.g. "-150.00".' })
   amount!: string
 
-  @Field(() => String, { description: 'ISO 4217 code.' })
+  @Field(() => String, { description: 'ISO 4217 currency code, e.g. "EUR".' })
   currency!: string
 }

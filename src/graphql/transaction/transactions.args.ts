@@ -1,19 +1,20 @@
+import { GraphQLDate } from 'graphql-scalars'
 import { ArgsType, Field, Int } from 'type-graphql'
 
 @ArgsType()
 export class TransactionsArgs {
-  @Field(() => String, {
+  @Field(() => GraphQLDate, {
     nullable: true,
-    description: 'Paris calendar date YYYY-MM-DD, included (at most 61 days ago).',
+    description: 'Paris calendar date, included (at most 61 days ago).',
   })
-  from?: string
+  from?: Date
 
-  @Field(() => String, { nullable: true, description: 'Paris calendar date YYYY-MM-DD, excluded (as STET dateTo).' })
-  to?: string
+  @Field(() => GraphQLDate, { nullable: true, description: 'Paris calendar date, excluded (as STET dateTo).' })
+  to?: Date
 
   @Field(() => Int, { nullable: true, description: 'Page size, 1 to 500 (default 500).' })
   first?: number
 
-  @Field(() => String, { nullable: true, description: 'The cursor after which the page starts.' })
+  @Field(() => String, { nullable: true, description: 'The cursor after which the page starts (an `endCursor`).' })
   after?: string
 }
