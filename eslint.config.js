@@ -28,4 +28,6 @@ export default tseslint.config(
   layer(['src/quota/**', 'src/cache/**'], ['graphql', 'services', 'stet', 'sandbox']),
   layer(['src/services/**'], ['graphql', 'sandbox']),
   layer(['src/stet-api/**'], ['graphql', 'services', 'quota', 'cache', 'stet', 'sandbox']),
+  // A partner's code has only the schema and the generated documents, never the gateway's source.
+  layer(['examples/**'], ['src']),
 )
