@@ -2,7 +2,7 @@ import { readFile, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from '@jest/globals'
-import { buildSchema, type GraphQLObjectType } from 'graphql'
+import { buildSchema, parse, validate, type GraphQLObjectType } from 'graphql'
 import { buildGatewaySchema } from '../../src/graphql/schema.js'
 
 describe('schema.graphql', () => {
@@ -60,5 +60,13 @@ describe('schema.graphql', () => {
     const tx = (schema.getType('Account') as GraphQLObjectType).getFields().transactions
     expect(tx?.args.map((a) => a.name).sort()).toEqual(['after', 'first', 'from', 'to'])
     expect(String(tx?.type)).toBe('TransactionConnection')
+  })
+
+  it("the README's API query is valid against it", async () => {
+    const schema = buildSchema(await readFile(new URL('../../schema.graphql', import.meta.url), 'utf8'))
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8')
+    const query = /```graphql\n([\s\S]*?)```/.exec(readme.split('## The API')[1] ?? '')?.[1]
+    expect(query).toContain('accounts(bank:')
+    expect(validate(schema, parse(query ?? '')).map((e) => e.message)).toEqual([])
   })
 })
