@@ -46,6 +46,6 @@ describe('linkPersonas', () => {
     // Two link runs, each: the list before and after the consent (the sandbox counts what reached it).
     expect(countCalls(sandbox, { psuId: '9999999901', method: 'accounts' }).batch).toBe(4)
     // And each of those unattended calls held a reservation (invariant 2): the ledger, across restarts, says 4 too.
-    expect((quota.data?.quota as { method: string; used: number }[]).find((q) => q.method === 'accounts')?.used).toBe(4)
+    expect((quota.data?.quota as { method: string; used: number }[]).find((q) => q.method === 'ACCOUNTS')?.used).toBe(4)
   })
 })
