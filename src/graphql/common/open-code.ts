@@ -3,7 +3,13 @@
  * the set must not fail the whole read. It maps to the enum's UNKNOWN member, and the code as the bank sent it is
  * exposed beside it (`…Code` fields), so a client can still show or log it.
  */
+const membersOf = new WeakMap<object, ReadonlySet<string>>()
+
 export function toKnownCode<E extends string>(members: Readonly<Record<string, E>>, raw: string, unknown: E): E {
-  for (const member of Object.values(members)) if (member === raw && member !== unknown) return member
-  return unknown
+  let known = membersOf.get(members)
+  if (known === undefined) {
+    known = new Set(Object.values(members).filter((member) => member !== unknown))
+    membersOf.set(members, known)
+  }
+  return known.has(raw) ? (raw as E) : unknown
 }
