@@ -4,7 +4,8 @@
  * budget of 4 unattended calls per day, account and method.
  *
  * It never trips the limit, because it looks before it reads:
- *  1. `PartnerPlan` (@cacheOnly, free) says what the gateway holds and, for every method it needs, what is left.
+ *  1. `PartnerPlan` (@cacheOnly, free) says what the gateway holds and, for every method it needs, what is left
+ *     (when not even the account list is cached, it is read alone first, if its budget allows).
  *  2. A method that has nothing left and nothing cached would fail with QUOTA_EXHAUSTED: the sync waits for its
  *     `nextAllowedAt` when that is within `maxWaitMs`, and otherwise reads what is cached and says until when the
  *     rest is deferred.
@@ -18,6 +19,7 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core'
 import { print } from 'graphql'
 import {
+  PartnerAccountListDocument,
   PartnerPlanDocument,
   PartnerPsuQuotaDocument,
   PartnerSyncCachedDocument,
@@ -82,8 +84,8 @@ interface GraphQLResult<T> {
 
 /** Codes that mean the limit was hit: the sync is written never to see them. */
 const LIMIT_CODES = new Set(['QUOTA_EXHAUSTED', 'BANK_LIMIT_REACHED'])
-/** A plan is made at most this many times (a wait, then a re-plan, and once more if another method ran out). */
-const MAX_PLANS = 3
+/** A plan is made at most this many times (the account list or a wait, then a re-plan, and once more). */
+const MAX_PLANS = 4
 
 export async function syncPartner(options: PartnerSyncOptions): Promise<SyncReport> {
   const client = new GraphQLClient(options)
@@ -92,6 +94,11 @@ export async function syncPartner(options: PartnerSyncOptions): Promise<SyncRepo
   let waitedMs = 0
   for (let round = 1; ; round++) {
     const plan = await makePlan(client)
+    if (plan.listFirst && round < MAX_PLANS) {
+      // Not even the account list is cached, and the ACCOUNTS budget allows a call: get it, then plan the rest.
+      await client.execute(PartnerAccountListDocument, {})
+      continue
+    }
     const waitUntil = plan.blockedUntil
     const canWait =
       waitUntil !== undefined && round < MAX_PLANS && waitUntil - now() <= (options.maxWaitMs ?? 0) - waitedMs
@@ -117,6 +124,8 @@ export interface Plan {
   readonly blockedUntil: number | undefined
   /** No needed method has a call left. */
   readonly nothingLeft: boolean
+  /** The account list is not cached but may be read: read it alone first, so the next plan sees every budget. */
+  readonly listFirst?: boolean
 }
 
 async function makePlan(client: GraphQLClient): Promise<Plan> {
@@ -125,7 +134,8 @@ async function makePlan(client: GraphQLClient): Promise<Plan> {
     // The account list itself is not cached (`accounts` is non-null: its error nulls the whole answer).
     const psu = await client.execute(PartnerPsuQuotaDocument, {})
     const accounts = (psu.data?.quota ?? []).find((q) => q.method === 'ACCOUNTS')
-    return assessBudget([{ quota: accounts, cached: false }])
+    const budget = assessBudget([{ quota: accounts, cached: false }])
+    return { ...budget, listFirst: budget.blockedUntil === undefined }
   }
   const errorPaths = new Set((plan.errors ?? []).map((e) => (e.path ?? []).join('.')))
   const planned: PlannedRead[] = [{ quota: plan.data.quota?.find((q) => q.method === 'ACCOUNTS'), cached: true }]

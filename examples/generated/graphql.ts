@@ -264,6 +264,10 @@ export type PartnerPsuQuotaQuery = {
   }> | null
 }
 
+export type PartnerAccountListQueryVariables = Exact<{ [key: string]: never }>
+
+export type PartnerAccountListQuery = { __typename?: 'Query'; accounts: Array<{ __typename?: 'Account'; id: string }> }
+
 export type PartnerSyncQueryVariables = Exact<{ [key: string]: never }>
 
 export type PartnerSyncQuery = {
@@ -1366,6 +1370,29 @@ export const PartnerPsuQuotaDocument = {
     },
   ],
 } as unknown as DocumentNode<PartnerPsuQuotaQuery, PartnerPsuQuotaQueryVariables>
+export const PartnerAccountListDocument = {
+  kind: 'Document',
+  definitions: [
+    {
+      kind: 'OperationDefinition',
+      operation: 'query',
+      name: { kind: 'Name', value: 'PartnerAccountList' },
+      selectionSet: {
+        kind: 'SelectionSet',
+        selections: [
+          {
+            kind: 'Field',
+            name: { kind: 'Name', value: 'accounts' },
+            selectionSet: {
+              kind: 'SelectionSet',
+              selections: [{ kind: 'Field', name: { kind: 'Name', value: 'id' } }],
+            },
+          },
+        ],
+      },
+    },
+  ],
+} as unknown as DocumentNode<PartnerAccountListQuery, PartnerAccountListQueryVariables>
 export const PartnerSyncDocument = {
   kind: 'Document',
   definitions: [
