@@ -83,7 +83,8 @@ function banksOf(payload: JWTPayload, claims: ClaimMapping): string[] {
 }
 
 function reasonOf(error: unknown): string {
-  if (error instanceof errors.JWTExpired) return 'it has expired'
+  // jose reports a token past the maximum age as JWTExpired on `iat`.
+  if (error instanceof errors.JWTExpired) return error.claim === 'iat' ? 'it is too old' : 'it has expired'
   if (error instanceof errors.JWTClaimValidationFailed) {
     switch (error.claim) {
       case 'iss':

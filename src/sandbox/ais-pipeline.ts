@@ -150,7 +150,7 @@ export async function handleAisRequest(
   const decision = deps.counter.record(
     limitKey,
     parisDay(now),
-    (headerValue(req, 'psu-ip-address') ?? '') !== '',
+    headerValue(req, 'psu-ip-address'),
     route.limited,
   )
   if (decision === 'refused') throw new BankHttpError(429, LIMIT_MESSAGE)
