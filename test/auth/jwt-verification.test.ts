@@ -208,7 +208,11 @@ describe('an identity provider token', () => {
   })
 
   it('a malformed header or no token at all is UNAUTHENTICATED', async () => {
-    for (const headers of [{}, { authorization: 'Basic abc' }, { authorization: 'Bearer not-a-jwt' }]) {
+    for (const headers of <Record<string, string>[]>[
+      {},
+      { authorization: 'Basic abc' },
+      { authorization: 'Bearer not-a-jwt' },
+    ]) {
       await expect(auth.verifyCaller(fakeRequest('203.0.113.9', headers))).rejects.toMatchObject({
         code: 'UNAUTHENTICATED',
       })
