@@ -7,7 +7,8 @@ import { presenceFromRequest } from './presence.js'
 import type { TokenProfile } from './token-profile.js'
 import type { TrustedProxies } from './trusted-proxies.js'
 import { UnauthenticatedError } from './unauthenticated-error.js'
-import { verifyToken } from './verify-token.js'
+import { VerifiedTokenCache } from './verified-token-cache.js'
+import { verifyToken, type VerifiedToken } from './verify-token.js'
 
 export interface CallerVerifierOptions {
   /** Development tokens: present only in sandbox mode. */
@@ -30,10 +31,22 @@ export type CallerVerifier = (req: IncomingMessage) => Promise<Caller>
  * present; a partner's token never is, and presence then also needs the socket address (inv. 9).
  */
 export function createCallerVerifier(options: CallerVerifierOptions): CallerVerifier {
+  const verifiedTokens = new VerifiedTokenCache(options.clock)
   return async (req) => {
     const m = /^Bearer +([A-Za-z0-9_.-]+)$/i.exec(req.headers.authorization ?? '')
     if (m?.[1] === undefined) throw new UnauthenticatedError('an Authorization: Bearer token is required')
     const token = m[1]
+    const verified = verifiedTokens.get(token) ?? (await verifyFresh(token))
+    const consumer = verified.present ? 'frontend' : 'partner'
+    return {
+      psuId: verified.psuId,
+      consumer,
+      presence: consumer === 'frontend' ? presenceFromRequest(req, options.trustedProxies, options.clock()) : undefined,
+      banks: verified.banks.length > 0 ? verified.banks : [options.defaultBank],
+    }
+  }
+
+  async function verifyFresh(token: string): Promise<VerifiedToken> {
     let issuer: unknown
     try {
       issuer = decodeJwt(token).iss
@@ -49,12 +62,7 @@ export function createCallerVerifier(options: CallerVerifierOptions): CallerVeri
       )
     }
     const verified = await verifyToken(token, profile, options)
-    const consumer = verified.present ? 'frontend' : 'partner'
-    return {
-      psuId: verified.psuId,
-      consumer,
-      presence: consumer === 'frontend' ? presenceFromRequest(req, options.trustedProxies, options.clock()) : undefined,
-      banks: verified.banks.length > 0 ? verified.banks : [options.defaultBank],
-    }
+    verifiedTokens.set(token, verified)
+    return verified
   }
 }

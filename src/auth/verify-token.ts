@@ -16,6 +16,8 @@ export interface VerifiedToken {
   readonly present: boolean
   /** Bank codes from the banks claim; empty when the token names none. */
   readonly banks: readonly string[]
+  /** When this verification stops holding by the token's own claims: `exp`, or `iat` + the maximum age (epoch ms). */
+  readonly validUntilMs: number
 }
 
 export interface VerifyTokenOptions {
@@ -58,7 +60,16 @@ export async function verifyToken(
       `the bearer token is refused: its "${claims.psuClaim}" claim must name the PSU (letters, digits and ._@:+- only, at most 128)`,
     )
   }
-  return { psuId, present: isPresent(payload, claims.present), banks: banksOf(payload, claims) }
+  // `exp` is required above; `iat` too whenever a maximum age is set.
+  const expMs = (payload.exp ?? 0) * 1000
+  const ageLimitMs =
+    options.maxTokenAgeSeconds === undefined ? expMs : ((payload.iat ?? 0) + options.maxTokenAgeSeconds) * 1000
+  return {
+    psuId,
+    present: isPresent(payload, claims.present),
+    banks: banksOf(payload, claims),
+    validUntilMs: Math.min(expMs, ageLimitMs),
+  }
 }
 
 /** Only an exact match counts: a look-alike scope, a string "true" for a boolean, a claim of another name is not present. */

@@ -207,6 +207,19 @@ describe('an identity provider token', () => {
     expect(caller).toMatchObject({ psuId: '9999999903', banks: ['17515', '11315'] })
   })
 
+  it('a token verified once is remembered, never past its exp, its maximum age, or a minute', async () => {
+    const aged = await authFor(idpEnv({ AUTH_MAX_TOKEN_AGE_SECONDS: '300', AUTH_CLOCK_TOLERANCE_SECONDS: '0' }))
+    const short = await idp.sign({ sub: '9999999901', exp: Math.floor(now() / 1000) + 120 }, { now: now() })
+    const long = await idp.sign({ sub: '9999999902', exp: Math.floor(now() / 1000) + 3600 }, { now: now() })
+    expect((await verify(aged, short)).psuId).toBe('9999999901')
+    expect((await verify(aged, long)).psuId).toBe('9999999902')
+    clock.advance(121_000)
+    await expectRefused(aged, short, /expired/)
+    expect((await verify(aged, long)).psuId).toBe('9999999902')
+    clock.advance(180_000)
+    await expectRefused(aged, long, /too old/)
+  })
+
   it('a malformed header or no token at all is UNAUTHENTICATED', async () => {
     for (const headers of <Record<string, string>[]>[
       {},
