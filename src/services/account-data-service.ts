@@ -7,10 +7,10 @@ import type { Caller } from '../auth/caller.js'
 import type { Clock } from '../clock.js'
 import type { StetClient } from '../stet/stet-client.js'
 import type { BankReader, Fresh, OperationBudget } from './bank-reader.js'
-import { ConsentRequiredError } from './read-errors.js'
+import { BadInputError, ConsentRequiredError } from './read-errors.js'
 import type { AccountRecord, BalanceRecord, IdentityRecord, OverdraftRecord, TransactionRecord } from './records.js'
 import { toBalance, toIdentity, toOverdraft, toTransaction } from './stet-mapping.js'
-import { toStetDateParam, transactionWindowStart } from './transaction-window.js'
+import { decodeCursor, toStetDateParam, transactionWindowStart } from './transaction-window.js'
 
 export interface AccountDataServiceDeps {
   readonly reader: BankReader
@@ -53,6 +53,22 @@ export class AccountDataService {
         return txs.map(toTransaction)
       },
     )
+  }
+
+  /**
+   * A page cursor must name a transaction we served from this account's window, which is then in the cache: a
+   * well-formed cursor for nothing is refused here, before the read it would otherwise spend.
+   */
+  async checkCursor(caller: Caller, account: AccountRecord, cursor: string): Promise<void> {
+    const id = decodeCursor(cursor)
+    const cached = await this.#deps.reader.peek<TransactionRecord[]>(caller, {
+      bank: account.bank,
+      iban: account.iban,
+      method: 'transactions',
+    })
+    if (id === undefined || cached?.some((tx) => tx.id === id) !== true) {
+      throw new BadInputError('after does not point at a transaction of this account')
+    }
   }
 
   details(caller: Caller, account: AccountRecord, transactionId: string, op: OperationBudget): Promise<Fresh<unknown>> {
