@@ -19,6 +19,7 @@ import { systemClock, type Clock } from './clock.js'
 import type { Config } from './config/config.js'
 import { createContext, type GatewayContext, type Services } from './graphql/context.js'
 import { createFormatError } from './graphql/format-error.js'
+import { argumentCheckPlugin } from './graphql/input/argument-check.js'
 import { createOperationLimits } from './graphql/limits/operation-limits.js'
 import { operationPlugin } from './graphql/operation-plugin.js'
 import { buildGatewaySchema } from './graphql/schema.js'
@@ -201,6 +202,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       // the gateway sets no HTTP cache hints and serves its own GraphiQL.
       plugins: [
         limits.plugin,
+        argumentCheckPlugin,
         operationPlugin,
         ApolloServerPluginCacheControlDisabled(),
         ApolloServerPluginLandingPageDisabled(),

@@ -284,7 +284,7 @@ export function loadConfig(env: Env): Config {
       maxDirectives: int('LIMIT_DIRECTIVES', 50, 1),
       maxFragmentNesting: int('LIMIT_FRAGMENT_NESTING', 20, 1, 1_000),
       maxSelections: int('LIMIT_SELECTIONS', 20_000, 100),
-      maxCost: int('LIMIT_COST', 300_000, 10),
+      maxCost: int('LIMIT_COST', 500_000, 10),
       accountsListSize: int('LIMIT_COST_ACCOUNTS', 20, 1),
       maxStringLength: int('LIMIT_STRING_LENGTH', 2_000, 16),
       maxResponseBytes: int('LIMIT_RESPONSE_BYTES', 16_000_000, 1_000),

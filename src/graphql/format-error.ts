@@ -20,8 +20,8 @@ const GRAPHQL_OWN_CODES = new Set([
   'BAD_REQUEST',
 ])
 
-/** graphql-js's message when a document passes `maxTokens` (stable across graphql 16). */
-const TOO_MANY_TOKENS = /^Syntax Error: Document contains more than (\d+) tokens/
+/** graphql-js's message when a document passes `maxTokens` ("more that" in graphql 16, "more than" later). */
+const TOO_MANY_TOKENS = /^Syntax Error: Document contains more tha[tn] (\d+) tokens/
 
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = gatewayErrorIn(error) ?? unwrapResolverError(error)

@@ -71,6 +71,26 @@ export class AccountDataService {
     }
   }
 
+  /**
+   * Whether a cursor names a transaction of any of the caller's accounts whose window is cached (no bank call): the
+   * check an operation passes before it runs, so that a cursor for nothing costs no read at all, not even the
+   * account list a present PSU would otherwise fetch first.
+   */
+  async isKnownCursor(caller: Caller, bank: string, cursor: string): Promise<boolean> {
+    const id = decodeCursor(cursor)
+    if (id === undefined) return false
+    const accounts = await this.#deps.reader.peek<AccountRecord[]>(caller, { bank, method: 'accounts' })
+    for (const account of accounts ?? []) {
+      const cached = await this.#deps.reader.peek<TransactionRecord[]>(caller, {
+        bank: account.bank,
+        iban: account.iban,
+        method: 'transactions',
+      })
+      if (cached?.some((tx) => tx.id === id) === true) return true
+    }
+    return false
+  }
+
   details(caller: Caller, account: AccountRecord, transactionId: string, op: OperationBudget): Promise<Fresh<unknown>> {
     const resourceId = granted(account, 'transactions')
     return this.#deps.reader.read(

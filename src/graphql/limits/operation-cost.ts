@@ -24,6 +24,9 @@ export function createCostEstimator(options: CostOptions): ComplexityEstimator {
         return 1 + options.accountsListSize * childComplexity
       case 'Account.transactions':
         return 1 + pageSize(args.first) * childComplexity
+      case 'TransactionConnection.edges':
+        // Already counted `first` times by the page itself.
+        return 1 + childComplexity
       case 'Account.balances':
         return 1 + BALANCES_PER_ACCOUNT * childComplexity
       case 'Transaction.details':

@@ -84,7 +84,13 @@ export function createOperationLimits(limits: OperationLimits): OperationLimitsS
     parseOptions: { maxTokens: limits.maxTokens },
     validationRules: [
       createOperationGuardRule(limits),
-      maxDepthRule({ ...armor, n: limits.maxDepth, onReject: [reject('depth', limits.maxDepth)] }),
+      // Depth of fields only: fragment composition (a fragment per component) is LIMIT_FRAGMENT_NESTING's business.
+      maxDepthRule({
+        ...armor,
+        n: limits.maxDepth,
+        flattenFragments: true,
+        onReject: [reject('depth', limits.maxDepth)],
+      }),
       maxAliasesRule({ ...armor, n: limits.maxAliases, onReject: [reject('aliases', limits.maxAliases)] }),
       maxDirectivesRule({
         ...armor,
