@@ -25,7 +25,7 @@ import { operationPlugin } from './graphql/operation-plugin.js'
 import { buildGatewaySchema } from './graphql/schema.js'
 import { createGatewayHandler } from './http/gateway-http.js'
 import { isLoopbackRequest } from './http/loopback.js'
-import { applyServerLimits } from './http/server-limits.js'
+import { applyServerLimits, serverOptions } from './http/server-limits.js'
 import type { Logger } from './observability/logger.js'
 import { maskIban, silentLogger } from './observability/logger.js'
 import { createQuotaPolicy } from './quota/quota-ledger.js'
@@ -249,7 +249,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         }
       },
     })
-    const server: Server = createServer(handler)
+    const server: Server = createServer(serverOptions(config.http), handler)
     applyServerLimits(server, config.http)
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
