@@ -79,6 +79,13 @@ export async function createGatewayHandler(
         if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value)
       }
       let body: unknown
+      const mediaType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
+      if (req.method === 'POST' && mediaType !== 'application/json') {
+        // GraphQL over HTTP: the body of a POST is JSON; any other (or no) media type SHOULD get a 4xx.
+        return sendJson(res, 415, {
+          errors: [{ message: 'a POST needs Content-Type: application/json', extensions: { code: 'BAD_REQUEST' } }],
+        })
+      }
       if (req.method === 'POST') {
         const raw = Number(req.headers['content-length'] ?? 0) > maxBody ? undefined : await readBody(req, maxBody)
         if (raw === undefined) {
