@@ -15,6 +15,11 @@ export type GatewayErrorCode =
   | 'STORE_UNAVAILABLE'
   | 'CONFIG_INVALID'
   | 'NOT_CACHED'
+  | 'BAD_REQUEST'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'OPERATION_LIMIT_EXCEEDED'
+  | 'RESPONSE_TOO_LARGE'
+  | 'OPERATION_TIMEOUT'
   | 'INTERNAL_SERVER_ERROR'
 
 export abstract class GatewayError extends Error {

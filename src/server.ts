@@ -18,10 +18,14 @@ import { FreshnessPolicy } from './cache/freshness-policy.js'
 import { systemClock, type Clock } from './clock.js'
 import type { Config } from './config/config.js'
 import { createContext, type GatewayContext, type Services } from './graphql/context.js'
-import { formatError } from './graphql/format-error.js'
+import { createFormatError } from './graphql/format-error.js'
+import { argumentCheckPlugin } from './graphql/input/argument-check.js'
+import { createOperationLimits } from './graphql/limits/operation-limits.js'
 import { operationPlugin } from './graphql/operation-plugin.js'
 import { buildGatewaySchema } from './graphql/schema.js'
 import { createGatewayHandler } from './http/gateway-http.js'
+import { isLoopbackRequest } from './http/loopback.js'
+import { applyServerLimits, serverOptions } from './http/server-limits.js'
 import type { Logger } from './observability/logger.js'
 import { maskIban, silentLogger } from './observability/logger.js'
 import { createQuotaPolicy } from './quota/quota-ledger.js'
@@ -194,23 +198,31 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         : await loadTrustedDocuments(config.auth.trustedDocumentsFile)
 
     const schema = await buildGatewaySchema()
+    const limits = createOperationLimits(config.limits)
     const apollo = new ApolloServer<GatewayContext>({
       schema,
-      formatError,
+      formatError: createFormatError(logger),
       // Apollo's own messages go through the same redacting logger (DESIGN inv. 10).
       logger,
       // PERF-BASELINE: the cache-control plugin costs 4–7 µs per field and pretty-printed JSON ≈ 6 µs per response;
       // the gateway sets no HTTP cache hints and serves its own GraphiQL.
       plugins: [
+        limits.plugin,
+        argumentCheckPlugin,
         operationPlugin,
         ...(trustedDocuments === undefined ? [] : [trustedDocumentsPlugin<GatewayContext>(trustedDocuments)]),
         ApolloServerPluginCacheControlDisabled(),
         ApolloServerPluginLandingPageDisabled(),
       ],
-      stringifyResult: (result) => JSON.stringify(result),
-      introspection: true,
+      parseOptions: limits.parseOptions,
+      validationRules: limits.validationRules,
+      stringifyResult: limits.stringifyResult,
+      introspection: !config.production,
+      // "Did you mean …?" would list the schema's fields to whoever probes it with introspection off.
+      hideSchemaDetailsFromClientErrors: config.production,
       includeStacktraceInErrorResponses: false,
-      csrfPrevention: true,
+      // Bearer-only authentication: CSRF is refused at the edge for requests that carry cookies (src/http/csrf.ts).
+      csrfPrevention: false,
     })
     await apollo.start()
     closers.push(() => apollo.stop())
@@ -219,10 +231,15 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       apollo,
       verifyCaller: auth.verifyCaller,
       createContext: (caller) => createContext(caller, services),
-      graphiqlHeaders: async () =>
-        config.auth.devTokens
+      // A 12-hour partner token goes only to someone at this machine's keyboard, and only in sandbox mode.
+      graphiqlHeaders: async (req) =>
+        config.auth.devTokens && isLoopbackRequest(req)
           ? { Authorization: `Bearer ${await devToken('9999999901')}` }
-          : { Authorization: 'Bearer <token>' },
+          : { Authorization: 'Bearer <token: npm run token -- --psu 9999999901>' },
+      graphiql: config.http.graphiql,
+      corsOrigins: config.http.corsOrigins,
+      maxBodyBytes: config.http.maxBodyBytes,
+      operationTimeoutMs: config.limits.operationTimeoutMs,
       health: async () => {
         try {
           await ledger.status({ tpp, bank: config.stet.defaultBank, psu: 'health', method: 'accounts' })
@@ -232,7 +249,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         }
       },
     })
-    const server: Server = createServer(handler)
+    const server: Server = createServer(serverOptions(config.http), handler)
+    applyServerLimits(server, config.http)
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
       server.listen(config.http.port, config.http.host, resolve)

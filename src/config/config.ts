@@ -22,7 +22,11 @@ export interface Config {
     readonly port: number
     /** Normalised CIDRs (`10.0.0.0/8`, `::1/128`) whose `X-Forwarded-For` is believed. */
     readonly trustedProxies: readonly string[]
-  }
+    /** Origins a browser may call from (CORS); empty = no cross-origin browser access. */
+    readonly corsOrigins: readonly string[]
+    /** Serve /graphiql (development tokens embedded only in sandbox mode, and only to a loopback client). */
+    readonly graphiql: boolean
+  } & ServerLimits
   readonly dataDir: string
   readonly sandbox: {
     /** Personas linked at start (their OAuth flow + consent for everything they own). */
@@ -73,7 +77,42 @@ export interface Config {
     readonly unchangedRewriteMs: number
   }
   readonly auth: AuthConfig
+  /** `STET_ENVIRONMENT=live` or `NODE_ENV=production`: introspection, field suggestions and GraphiQL off. */
+  readonly production: boolean
+  readonly limits: OperationLimits
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+}
+
+/** The node:http server's own bounds (slow-loris, idle sockets, floods). */
+export interface ServerLimits {
+  readonly maxBodyBytes: number
+  readonly headersTimeoutMs: number
+  readonly requestTimeoutMs: number
+  readonly keepAliveTimeoutMs: number
+  readonly maxConnections: number
+}
+
+/**
+ * What one GraphQL operation may cost (DESIGN inv. 12). The defaults sit far above what a real frontend sends (the
+ * README's full example query: depth 7, 0 aliases, ~130 tokens, cost ~14,000) and far below what hurts.
+ */
+export interface OperationLimits {
+  readonly maxTokens: number
+  readonly maxDepth: number
+  readonly maxAliases: number
+  readonly maxDirectives: number
+  /** Fragment spreads nested inside fragment spreads (a chain of 5,000 overflowed graphql-js's recursion). */
+  readonly maxFragmentNesting: number
+  /** Selections visited with fragments expanded (bounds the cost analysis itself). */
+  readonly maxSelections: number
+  readonly maxCost: number
+  /** How many accounts a list of accounts is costed at. */
+  readonly accountsListSize: number
+  /** Characters of one string argument or variable. */
+  readonly maxStringLength: number
+  readonly maxResponseBytes: number
+  /** Parse + validate + execute, from the request's arrival. */
+  readonly operationTimeoutMs: number
 }
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -113,6 +152,11 @@ export function loadConfig(env: Env): Config {
     problems.push(`${name} must be one of ${values.join(', ')} (got "${raw}")`)
     return fallback
   }
+  const list = (name: string): string[] =>
+    (opt(name) ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
   const url = (name: string, protocols: string[]): string | undefined => {
     const raw = opt(name)
     if (raw === undefined) return undefined
@@ -159,12 +203,27 @@ export function loadConfig(env: Env): Config {
   const logLevel = oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info')
   const auth = loadAuthConfig(env, environment, problems)
 
+  const production = environment === 'live' || env.NODE_ENV === 'production'
+  const corsOrigins = list('CORS_ORIGINS')
+  for (const origin of corsOrigins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin))
+      problems.push(`CORS_ORIGINS must list origins like https://app.example.com, without a path (got "${origin}")`)
+  }
+
   const config: Config = {
     mode,
     http: {
-      host: str('HOST', '0.0.0.0'),
+      // Loopback by default: a gateway is exposed on purpose (the Dockerfile sets HOST=0.0.0.0), never by accident.
+      host: str('HOST', '127.0.0.1'),
       port,
       trustedProxies: parseTrustedProxies(opt('TRUSTED_PROXIES'), problems),
+      corsOrigins,
+      graphiql: bool('GRAPHIQL', !production),
+      maxBodyBytes: int('HTTP_MAX_BODY_BYTES', 100_000, 1_000, 100_000_000),
+      headersTimeoutMs: int('HTTP_HEADERS_TIMEOUT_MS', 10_000, 100),
+      requestTimeoutMs: int('HTTP_REQUEST_TIMEOUT_MS', 30_000, 100),
+      keepAliveTimeoutMs: int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100),
+      maxConnections: int('HTTP_MAX_CONNECTIONS', 1_000, 1),
     },
     dataDir,
     sandbox: {
@@ -217,6 +276,21 @@ export function loadConfig(env: Env): Config {
       unchangedRewriteMs: int('CACHE_UNCHANGED_REWRITE_MS', 30_000, 0, 300_000),
     },
     auth,
+    production,
+    limits: {
+      // At most 4,000: graphql-js parses recursively, and ~2,300 nested selection sets (2 tokens each) overflow its stack.
+      maxTokens: int('LIMIT_TOKENS', 3_000, 10, 4_000),
+      maxDepth: int('LIMIT_DEPTH', 12, 2, 1_000),
+      maxAliases: int('LIMIT_ALIASES', 30, 0),
+      maxDirectives: int('LIMIT_DIRECTIVES', 50, 1),
+      maxFragmentNesting: int('LIMIT_FRAGMENT_NESTING', 20, 1, 1_000),
+      maxSelections: int('LIMIT_SELECTIONS', 20_000, 100),
+      maxCost: int('LIMIT_COST', 500_000, 10),
+      accountsListSize: int('LIMIT_COST_ACCOUNTS', 20, 1),
+      maxStringLength: int('LIMIT_STRING_LENGTH', 2_000, 16),
+      maxResponseBytes: int('LIMIT_RESPONSE_BYTES', 16_000_000, 1_000),
+      operationTimeoutMs: int('LIMIT_OPERATION_TIMEOUT_MS', 30_000, 100),
+    },
     logLevel,
   }
   for (const [bank, limit] of Object.entries(limitsByBank)) {

@@ -1,5 +1,5 @@
 import 'reflect-metadata'
-import { DirectiveLocation, GraphQLDirective, type GraphQLSchema } from 'graphql'
+import { DirectiveLocation, GraphQLDirective, specifiedDirectives, type GraphQLSchema } from 'graphql'
 import { buildSchema } from 'type-graphql'
 import { AccountResolver } from './account/account.resolver.js'
 import { IdentityResolver } from './identity/identity.resolver.js'
@@ -15,7 +15,9 @@ export const cacheOnlyDirective = new GraphQLDirective({
 export async function buildGatewaySchema(options: { emitSchemaFile?: string } = {}): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: [AccountResolver, TransactionResolver, IdentityResolver],
-    directives: [cacheOnlyDirective],
+    // type-graphql replaces the directive list it is given: the standard ones (@skip, @include, @deprecated,
+    // @specifiedBy) must be named too, or clients that use them (Apollo Client, Relay, urql) break.
+    directives: [...specifiedDirectives, cacheOnlyDirective],
     validate: false,
     ...(options.emitSchemaFile === undefined
       ? {}

@@ -22,7 +22,7 @@ import { formatQuotaKey } from '../quota/quota-ledger.js'
 import type { BankAccess, Reservation } from '../stet-api/access.js'
 import { ReplayRefusedError } from '../stet/stet-errors.js'
 import type { AisMethod } from '../stet-api/wire.js'
-import { NotCachedError, QuotaExhaustedError } from './read-errors.js'
+import { NotCachedError, OperationTimeoutError, QuotaExhaustedError } from './read-errors.js'
 
 export interface Freshness {
   /** Epoch ms when the bank produced the value. */
@@ -53,6 +53,8 @@ export interface OperationBudget {
   cacheOnly: boolean
   /** Counts the unattended bank calls this operation spent (returned in the response's `extensions`). */
   spent: number
+  /** Set when the operation ran out of time (LIMIT_OPERATION_TIMEOUT_MS): no bank read starts for it any more. */
+  timedOutAfterMs?: number
 }
 
 export interface BankReaderDeps {
@@ -127,6 +129,7 @@ export class BankReader {
     options: { refresh?: boolean } = {},
   ): Promise<Fresh<T>> {
     const key = this.cacheKey(caller, target)
+    if (op.timedOutAfterMs !== undefined) throw new OperationTimeoutError(op.timedOutAfterMs)
     if (op.cacheOnly) return this.#cacheOnly<T>(key)
     const presence = caller.presence
     if (presence !== undefined) {
@@ -149,6 +152,7 @@ export class BankReader {
     op: OperationBudget,
     call: (access: BankAccess) => Promise<T>,
   ): Promise<T> {
+    if (op.timedOutAfterMs !== undefined) throw new OperationTimeoutError(op.timedOutAfterMs)
     if (caller.presence !== undefined) return call(caller.presence)
     const outcome = await this.#deps.ledger.reserve(this.quotaParts(caller, target))
     if (outcome.kind === 'refused') throw new QuotaExhaustedError(outcome.nextAllowedAt)

@@ -5,7 +5,7 @@
  * between us and the bank can never make it "older than 62 days".
  */
 import { DateTime } from 'luxon'
-import { BadInputError } from './read-errors.js'
+import { BadInputError, quoted } from './read-errors.js'
 import type { TransactionRecord } from './records.js'
 
 const PARIS = 'Europe/Paris'
@@ -48,7 +48,8 @@ export interface TransactionPage {
 
 export function parseParisDate(name: string, value: string): DateTime {
   const dt = /^\d{4}-\d{2}-\d{2}$/.test(value) ? DateTime.fromISO(value, { zone: PARIS }) : undefined
-  if (dt === undefined || !dt.isValid) throw new BadInputError(`${name} must be a date YYYY-MM-DD (got "${value}")`)
+  if (dt === undefined || !dt.isValid)
+    throw new BadInputError(`${name} must be a date YYYY-MM-DD (got ${quoted(value)})`)
   return dt
 }
 
@@ -60,6 +61,15 @@ export function validatePageArgs(args: TransactionPageArgs, now: number): void {
   if (from !== undefined && from < start) {
     throw new BadInputError(
       `from must not be before ${start.toISODate() ?? ''}: the bank keeps ${TRANSACTION_DEPTH_DAYS} days of history`,
+    )
+  }
+  // Paris "tomorrow" at midnight: `to` is excluded, so to = tomorrow means "up to and including today".
+  const tomorrow = DateTime.fromMillis(now, { zone: PARIS }).startOf('day').plus({ days: 1 })
+  if (from !== undefined && from >= tomorrow) throw new BadInputError('from must not be after today (Paris time)')
+  if (to !== undefined && to > tomorrow) throw new BadInputError('to must not be after tomorrow (it is excluded)')
+  if (to !== undefined && to <= start) {
+    throw new BadInputError(
+      `to must be after ${start.toISODate() ?? ''}: the bank keeps ${TRANSACTION_DEPTH_DAYS} days of history`,
     )
   }
   if (from !== undefined && to !== undefined && to <= from) throw new BadInputError('to must be after from')
@@ -74,7 +84,8 @@ export function encodeCursor(tx: TransactionRecord): string {
   return Buffer.from(`tx:${tx.id}`, 'utf8').toString('base64url')
 }
 
-function decodeCursor(cursor: string): string | undefined {
+/** The transaction id a cursor names, or undefined when it is not one of ours. */
+export function decodeCursor(cursor: string): string | undefined {
   const text = Buffer.from(cursor, 'base64url').toString('utf8')
   return text.startsWith('tx:') && text.length > 3 ? text.slice(3) : undefined
 }

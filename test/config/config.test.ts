@@ -13,6 +13,18 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config)).toBe(true)
   })
 
+  it('operation limits and HTTP bounds have defaults and are checked', () => {
+    const config = loadConfig({})
+    expect(config.http).toMatchObject({ host: '127.0.0.1', corsOrigins: [], graphiql: true, maxBodyBytes: 100_000 })
+    expect(config.limits).toMatchObject({ maxTokens: 3_000, maxDepth: 12, maxAliases: 30, maxCost: 500_000 })
+    expect(loadConfig({ LIMIT_COST: '1000', LIMIT_ALIASES: '0' }).limits).toMatchObject({
+      maxCost: 1000,
+      maxAliases: 0,
+    })
+    expect(() => loadConfig({ LIMIT_TOKENS: '10000' })).toThrow(/LIMIT_TOKENS must be an integer between 10 and 4000/)
+    expect(() => loadConfig({ HTTP_MAX_CONNECTIONS: '0' })).toThrow(/HTTP_MAX_CONNECTIONS/)
+  })
+
   it('STET_BASE_URL uses that bank instead of starting one; SANDBOX_PERSONAS links against it', () => {
     const config = loadConfig({ STET_BASE_URL: 'http://127.0.0.1:4010/', SANDBOX_PERSONAS: 'true' })
     expect(config.mode).toBe('external-bank')

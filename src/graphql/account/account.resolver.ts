@@ -119,10 +119,11 @@ export class AccountResolver {
     const pageArgs = {
       from: toCalendarDay(args.from),
       to: toCalendarDay(args.to),
-      first: args.first,
-      after: args.after,
+      first: args.first ?? undefined,
+      after: args.after ?? undefined,
     }
     validatePageArgs(pageArgs, ctx.services.reader.now())
+    if (pageArgs.after !== undefined) await ctx.services.data.checkCursor(ctx.caller, account, pageArgs.after)
     const fresh = await ctx.loaders.transactions.load(account)
     const page = pageTransactions(fresh.value, pageArgs)
     return {

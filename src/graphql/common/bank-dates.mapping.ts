@@ -60,6 +60,6 @@ export function toInstant(value: string | undefined): Date | undefined {
 }
 
 /** A Date argument (graphql-scalars parses `YYYY-MM-DD` to UTC midnight) back to the calendar day it names. */
-export function toCalendarDay(date: Date | undefined): string | undefined {
-  return date === undefined ? undefined : date.toISOString().slice(0, 10)
+export function toCalendarDay(date: Date | null | undefined): string | undefined {
+  return date === undefined || date === null ? undefined : date.toISOString().slice(0, 10)
 }
