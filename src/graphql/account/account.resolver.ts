@@ -2,7 +2,6 @@ import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-g
 import { encodeAccountId } from '../../services/account-id.js'
 import { pageTransactions, validatePageArgs } from '../../services/transaction-window.js'
 import type { GatewayContext } from '../context.js'
-import { toCalendarDay } from '../common/bank-dates.mapping.js'
 import { Freshness } from '../common/freshness.type.js'
 import { toFreshness } from '../common/freshness.mapping.js'
 import { MethodQuota } from '../quota/method-quota.type.js'
@@ -10,6 +9,7 @@ import { QuotaMethod } from '../quota/quota-codes.enum.js'
 import { readQuotas } from '../quota/read-quotas.js'
 import { TransactionConnection } from '../transaction/transaction-connection.type.js'
 import { toTransactionNode } from '../transaction/transaction.mapping.js'
+import { toPageArgs } from '../transaction/transaction-page-args.js'
 import { TransactionsArgs } from '../transaction/transactions.args.js'
 import { AccountUsage, CashAccountType } from './account-codes.enum.js'
 import { toAccountUsage, toCashAccountType } from './account.mapping.js'
@@ -116,12 +116,7 @@ export class AccountResolver {
     @Args(() => TransactionsArgs) args: TransactionsArgs,
     @Ctx() ctx: GatewayContext,
   ): Promise<TransactionConnection> {
-    const pageArgs = {
-      from: toCalendarDay(args.from),
-      to: toCalendarDay(args.to),
-      first: args.first ?? undefined,
-      after: args.after ?? undefined,
-    }
+    const pageArgs = toPageArgs(args)
     validatePageArgs(pageArgs, ctx.services.reader.now())
     if (pageArgs.after !== undefined) await ctx.services.data.checkCursor(ctx.caller, account, pageArgs.after)
     const fresh = await ctx.loaders.transactions.load(account)

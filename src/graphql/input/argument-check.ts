@@ -10,9 +10,10 @@ import type { ApolloServerPlugin } from '@apollo/server'
 import { getArgumentValues, TypeInfo, visit, visitWithTypeInfo, type FieldNode } from 'graphql'
 import { GatewayError } from '../../errors.js'
 import { BadInputError } from '../../services/read-errors.js'
-import { validatePageArgs, type TransactionPageArgs } from '../../services/transaction-window.js'
+import { validatePageArgs } from '../../services/transaction-window.js'
 import type { GatewayContext } from '../context.js'
 import { asRequestError } from '../limits/limit-errors.js'
+import { toPageArgs } from '../transaction/transaction-page-args.js'
 
 const BANK_ARGUMENT_FIELDS = new Set(['Query.accounts', 'Query.identity', 'Query.quota'])
 
@@ -47,7 +48,7 @@ export const argumentCheckPlugin: ApolloServerPlugin<GatewayContext> = {
               bankCodeOf(args, contextValue)
               continue
             }
-            const page = args as TransactionPageArgs
+            const page = toPageArgs(args)
             validatePageArgs(page, services.reader.now())
             if (page.after != null) {
               const known = await Promise.all(
