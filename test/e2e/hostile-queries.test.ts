@@ -97,7 +97,7 @@ const HOSTILE: readonly { name: string; query: string; expect: 'refused' | 'answ
   },
   {
     name: 'every account, every page, five times over with details',
-    query: `{ accounts { ${many(5, (i) => `p${i}: transactions { edges { node { id details amount { amount } } } }`)} } }`,
+    query: `{ accounts { ${many(5, (i) => `p${i}: transactions { edges { node { id details { content } amount { amount } } } }`)} } }`,
     expect: 'refused',
   },
 ]
