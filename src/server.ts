@@ -21,7 +21,7 @@ import { createContext, type GatewayContext, type Services } from './graphql/con
 import { formatError } from './graphql/format-error.js'
 import { operationPlugin } from './graphql/operation-plugin.js'
 import { buildGatewaySchema } from './graphql/schema.js'
-import { createGatewayHandler } from './http/gateway-http.js'
+import { createGatewayHandler, sendJson } from './http/gateway-http.js'
 import type { Logger } from './observability/logger.js'
 import { maskIban, silentLogger } from './observability/logger.js'
 import { createQuotaPolicy } from './quota/quota-ledger.js'
@@ -219,14 +219,20 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         config.auth.devTokens
           ? { Authorization: `Bearer ${await devToken('9999999901')}` }
           : { Authorization: 'Bearer <token>' },
-      health: async () => {
-        try {
-          await ledger.status({ tpp, bank: config.stet.defaultBank, psu: 'health', method: 'accounts' })
-          return { ok: true, details: { store: 'ok' } }
-        } catch {
-          return { ok: false, details: { store: 'unreachable' } }
-        }
-      },
+      routes: [
+        {
+          method: 'GET',
+          path: '/health',
+          handler: async (_req, res) => {
+            try {
+              await ledger.status({ tpp, bank: config.stet.defaultBank, psu: 'health', method: 'accounts' })
+              sendJson(res, 200, { status: 'ok', store: 'ok' })
+            } catch {
+              sendJson(res, 503, { status: 'degraded', store: 'unreachable' })
+            }
+          },
+        },
+      ],
     })
     const server: Server = createServer(handler)
     await new Promise<void>((resolve, reject) => {
