@@ -13,7 +13,8 @@ import { HeaderMap } from '@apollo/server'
 import type { Caller } from '../auth/caller.js'
 import { GatewayError, type GatewayErrorCode } from '../errors.js'
 import type { GatewayContext } from '../graphql/context.js'
-import { loadGraphiqlAssets, renderGraphiqlPage } from './graphiql-page.js'
+import { GraphiqlAssetsMissingError, loadGraphiqlAssets } from './graphiql-assets.js'
+import { renderGraphiqlPage } from './graphiql-page.js'
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS'
 
@@ -124,7 +125,15 @@ function graphiqlRoutes(options: GatewayHttpOptions): Route[] {
       path: '/graphiql/assets/*',
       handler: async (_req, res, url) => {
         assets ??= loadGraphiqlAssets()
-        const asset = (await assets).get(url.pathname.slice('/graphiql/assets/'.length))
+        let loaded: Map<string, { body: Buffer; type: string }>
+        try {
+          loaded = await assets
+        } catch (error) {
+          assets = undefined
+          if (error instanceof GraphiqlAssetsMissingError) return sendError(res, 503, 'NOT_FOUND', error.message)
+          throw error
+        }
+        const asset = loaded.get(url.pathname.slice('/graphiql/assets/'.length))
         if (asset === undefined) return sendError(res, 404, 'NOT_FOUND', 'not found')
         res.setHeader('content-type', `${asset.type}; charset=utf-8`)
         res.setHeader('cache-control', 'public, max-age=86400')
