@@ -16,7 +16,13 @@ export type QuotaWindowsSetting = 'both' | 'calendar-day' | 'rolling-24h'
 
 export interface Config {
   readonly mode: 'embedded-sandbox' | 'external-bank'
-  readonly http: { readonly host: string; readonly port: number; readonly trustedProxies: readonly string[] }
+  readonly http: {
+    readonly host: string
+    readonly port: number
+    readonly trustedProxies: readonly string[]
+    /** SIGTERM/SIGINT: how long in-flight operations may take to finish before their connections are closed. */
+    readonly shutdownTimeoutMs: number
+  }
   readonly dataDir: string
   readonly sandbox: {
     /** Personas linked at start (their OAuth flow + consent for everything they own). */
@@ -35,7 +41,11 @@ export interface Config {
     readonly keyId: string | undefined
     /** Files; absent in sandbox mode = the development PKI made under DATA_DIR/pki. */
     readonly credentials:
-      | { readonly kind: 'dev-pki' }
+      | {
+          readonly kind: 'dev-pki'
+          /** STET_DEV_PKI_DIR (default DATA_DIR/pki): a standalone sandbox trusts the QSealC found there. */
+          readonly dir: string
+        }
       | {
           readonly kind: 'files'
           readonly qsealcKeyFile: string
@@ -163,6 +173,7 @@ export function loadConfig(env: Env): Config {
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean),
+      shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     },
     dataDir,
     sandbox: {
@@ -182,7 +193,7 @@ export function loadConfig(env: Env): Config {
       keyId: opt('STET_KEY_ID'),
       credentials:
         qsealcKeyFile === undefined
-          ? { kind: 'dev-pki' }
+          ? { kind: 'dev-pki', dir: path.resolve(str('STET_DEV_PKI_DIR', path.join(dataDir, 'pki'))) }
           : {
               kind: 'files',
               qsealcKeyFile,

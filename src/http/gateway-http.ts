@@ -13,6 +13,8 @@ import { HeaderMap } from '@apollo/server'
 import type { Caller } from '../auth/caller.js'
 import { GatewayError, type GatewayErrorCode } from '../errors.js'
 import type { GatewayContext } from '../graphql/context.js'
+import type { Logger } from '../observability/logger.js'
+import { requestIdFrom, runWithRequestId } from '../observability/request-context.js'
 import { GraphiqlAssetsMissingError, loadGraphiqlAssets } from './graphiql-assets.js'
 import { renderGraphiqlPage } from './graphiql-page.js'
 
@@ -36,6 +38,8 @@ export interface GatewayHttpOptions {
   /** More rows for the table (health, metrics), matched after the GraphQL and GraphiQL routes. */
   readonly routes?: readonly Route[]
   readonly maxBodyBytes?: number
+  /** One debug line per request (method, path, status, duration); the request id comes from the logger's mixin. */
+  readonly logger?: Logger
 }
 
 export async function createGatewayHandler(
@@ -43,6 +47,14 @@ export async function createGatewayHandler(
 ): Promise<(req: IncomingMessage, res: ServerResponse) => void> {
   const routes: Route[] = [...graphqlRoutes(options), ...graphiqlRoutes(options), ...(options.routes ?? [])]
   return (req, res) => {
+    // Every request gets an id (the caller's X-Request-ID when well formed): returned, logged, sent to the bank.
+    const requestId = requestIdFrom(req.headers['x-request-id'])
+    res.setHeader('x-request-id', requestId)
+    runWithRequestId(requestId, () => handle(req, res))
+  }
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    const startedAt = performance.now()
     const url = new URL(req.url ?? '/', 'http://gateway')
     const run = async (): Promise<void> => {
       const matching = routes.filter((r) => matchesPath(r.path, url.pathname))
@@ -54,10 +66,17 @@ export async function createGatewayHandler(
       }
       await route.handler(req, res, url)
     }
-    run().catch(() => {
-      if (!res.headersSent) sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Unexpected error.')
-      else res.destroy()
-    })
+    run()
+      .catch(() => {
+        if (!res.headersSent) sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Unexpected error.')
+        else res.destroy()
+      })
+      .finally(() =>
+        options.logger?.debug(
+          { method: req.method, path: url.pathname, status: res.statusCode, durationMs: performance.now() - startedAt },
+          'request',
+        ),
+      )
   }
 }
 
