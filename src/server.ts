@@ -265,6 +265,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       introspection: true,
       includeStacktraceInErrorResponses: false,
       csrfPrevention: true,
+      // main.ts owns SIGTERM/SIGINT (drain first, then stop Apollo): Apollo's own handler would race it.
+      stopOnTerminationSignals: false,
     })
     await apollo.start()
     closers.push(() => apollo.stop())
