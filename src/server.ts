@@ -2,7 +2,7 @@
  * The composition root (STYLE.md B1): store → ledger, cache, STET client → services → schema → Apollo → HTTP.
  * The only module that sees every concern; everything else takes its own slice of the config.
  */
-import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { readFile } from 'node:fs/promises'
 import { ApolloServer } from '@apollo/server'
 import {
@@ -83,9 +83,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   }
   try {
     // The port first: a busy port fails the start before any bank call (and before the sandbox or the store opens).
-    let serve: ((req: IncomingMessage, res: ServerResponse) => void) | undefined
+    const serving: { handler?: (req: IncomingMessage, res: ServerResponse) => void } = {}
     const listener = await listenEarly(config.http, (req, res) => {
-      if (serve !== undefined) return serve(req, res)
+      if (serving.handler !== undefined) return serving.handler(req, res)
       if (req.url === '/healthz') return void res.end('{"status":"alive"}')
       sendError(res, 503, 'INTERNAL_SERVER_ERROR', 'the gateway is starting')
     })
@@ -289,7 +289,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       routes: [...healthRoutes(readiness), metricsRoute(metrics)],
       logger,
     })
-    serve = handler
+    serving.handler = handler
     readiness.running()
     const { port } = listener
     const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? 'localhost' : config.http.host

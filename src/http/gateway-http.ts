@@ -8,11 +8,10 @@
  * option. A path ending in `/*` matches by prefix. A known path asked with another method is 405 with `Allow`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { ApolloServer } from '@apollo/server'
+import type { ApolloServer, BaseContext } from '@apollo/server'
 import { HeaderMap } from '@apollo/server'
 import type { Caller } from '../auth/caller.js'
 import { GatewayError, type GatewayErrorCode } from '../errors.js'
-import type { GatewayContext } from '../graphql/context.js'
 import type { Logger } from '../observability/logger.js'
 import { requestIdFrom, runWithRequestId } from '../observability/request-context.js'
 import { GraphiqlAssetsMissingError, loadGraphiqlAssets } from './graphiql-assets.js'
@@ -29,10 +28,11 @@ export interface Route {
   readonly handler: RouteHandler
 }
 
-export interface GatewayHttpOptions {
-  readonly apollo: ApolloServer<GatewayContext>
+/** Generic over the context so that the edge never imports `graphql/` (only the composition root does). */
+export interface GatewayHttpOptions<TContext extends BaseContext> {
+  readonly apollo: ApolloServer<TContext>
   readonly verifyCaller: (req: IncomingMessage) => Promise<Caller>
-  readonly createContext: (caller: Caller, req: IncomingMessage) => GatewayContext
+  readonly createContext: (caller: Caller, req: IncomingMessage) => TContext
   /** The header GraphiQL opens with (a development token), when in sandbox mode. */
   readonly graphiqlHeaders: () => Promise<Record<string, string>>
   /** More rows for the table (health, metrics), matched after the GraphQL and GraphiQL routes. */
@@ -42,8 +42,8 @@ export interface GatewayHttpOptions {
   readonly logger?: Logger
 }
 
-export async function createGatewayHandler(
-  options: GatewayHttpOptions,
+export async function createGatewayHandler<TContext extends BaseContext>(
+  options: GatewayHttpOptions<TContext>,
 ): Promise<(req: IncomingMessage, res: ServerResponse) => void> {
   const routes: Route[] = [...graphqlRoutes(options), ...graphiqlRoutes(options), ...(options.routes ?? [])]
   return (req, res) => {
@@ -84,7 +84,7 @@ function matchesPath(pattern: string, pathname: string): boolean {
   return pattern.endsWith('/*') ? pathname.startsWith(pattern.slice(0, -1)) : pathname === pattern
 }
 
-function graphqlRoutes(options: GatewayHttpOptions): Route[] {
+function graphqlRoutes<TContext extends BaseContext>(options: GatewayHttpOptions<TContext>): Route[] {
   const maxBody = options.maxBodyBytes ?? 1_000_000
   const graphql: RouteHandler = async (req, res, url) => {
     let caller: Caller
@@ -127,7 +127,7 @@ function graphqlRoutes(options: GatewayHttpOptions): Route[] {
   ]
 }
 
-function graphiqlRoutes(options: GatewayHttpOptions): Route[] {
+function graphiqlRoutes<TContext extends BaseContext>(options: GatewayHttpOptions<TContext>): Route[] {
   // Read on the first GraphiQL visit, not at start: a production gateway that nobody browses keeps ~1.5 MB less.
   let assets: Promise<Map<string, { body: Buffer; type: string }>> | undefined
   return [
