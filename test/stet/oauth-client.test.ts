@@ -1,10 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import {
+  BankCredentialsRejectedError,
   BankUnavailableError,
-  OAuthRequestRejectedError,
   ReauthorizationRequiredError,
   UnexpectedBankResponseError,
-  BankCredentialsRejectedError,
 } from '../../src/stet/stet-errors.js'
 import { CLIENT_ID, createHarness, tokenReply } from './client-harness.js'
 import type { Harness } from './client-harness.js'
