@@ -6,11 +6,11 @@
 import { parseArgs } from 'node:util'
 import { systemClock } from '../clock.js'
 import { ConfigInvalidError, loadConfig } from '../config/config.js'
-import { issueDevToken, loadOrCreateDevSecret } from './dev-token.js'
+import { issueDevToken, loadOrCreateDevSigningKey } from './dev-token.js'
 
 const USAGE = `usage: npm run -s token -- --psu <PSU id> [--present] [--bank <code>]... [--ttl <seconds>]
 
-Prints a development bearer token for the gateway in sandbox mode (signed with DATA_DIR's development secret).
+Prints a development bearer token for the gateway in sandbox mode (signed with DATA_DIR's development key).
   --psu <id>       the PSU the caller acts for: 9999999901 LEA, 9999999902 CLAIRE, 9999999903 GEORGES,
                    9999999904 GILLES, D0999990I0 Marc, D0999993I0 Tech'n Co
   --present        a frontend session with the PSU at the keyboard (no daily limit); default: a partner (batch)
@@ -54,10 +54,10 @@ const ttlSeconds = Number(values.ttl)
 if (!Number.isInteger(ttlSeconds) || ttlSeconds < 60 || ttlSeconds > 86_400) {
   fail('--ttl must be an integer number of seconds between 60 and 86400 (development tokens are short-lived)')
 }
-const secret = await loadOrCreateDevSecret(config.dataDir)
+const key = await loadOrCreateDevSigningKey(config.dataDir)
 process.stdout.write(
   `${await issueDevToken(
-    secret,
+    key,
     { psuId: values.psu, present: values.present, banks: values.bank ?? [] },
     { clock: systemClock, ttlSeconds },
   )}\n`,

@@ -12,7 +12,7 @@ import path from 'node:path'
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { createClient } from 'redis'
 import { request } from 'undici'
-import { issueDevToken, loadOrCreateDevSecret } from '../../src/auth/dev-token.js'
+import { issueDevToken, loadOrCreateDevSigningKey } from '../../src/auth/dev-token.js'
 import { freePort, spawnGateway, type GatewayProcess } from '../support/processes.js'
 import { postGraphQL, seedDataDir } from '../support/test-gateway.js'
 
@@ -51,7 +51,7 @@ async function spawnSandbox(env: Record<string, string>): Promise<{ url: string;
 
 async function partnerToken(dataDir: string, psuId: string): Promise<string> {
   return issueDevToken(
-    await loadOrCreateDevSecret(dataDir),
+    await loadOrCreateDevSigningKey(dataDir),
     { psuId, present: false, banks: [] },
     { clock: Date.now, ttlSeconds: 600 },
   )

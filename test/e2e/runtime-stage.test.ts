@@ -10,7 +10,7 @@ import path from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { request } from 'undici'
-import { issueDevToken, loadOrCreateDevSecret } from '../../src/auth/dev-token.js'
+import { issueDevToken, loadOrCreateDevSigningKey } from '../../src/auth/dev-token.js'
 import { spawnGateway, type GatewayProcess } from '../support/processes.js'
 import { postGraphQL, seedDataDir } from '../support/test-gateway.js'
 
@@ -59,7 +59,7 @@ describe('the runtime stage (npm ci --omit=dev + dist/)', () => {
       expect((await asset.body.arrayBuffer()).byteLength).toBeGreaterThan(1000)
     }
     const token = await issueDevToken(
-      await loadOrCreateDevSecret(dataDir),
+      await loadOrCreateDevSigningKey(dataDir),
       { psuId: '9999999901', present: false, banks: [] },
       { clock: Date.now, ttlSeconds: 600 },
     )

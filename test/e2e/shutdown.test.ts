@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process'
 import { rm } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { issueDevToken, loadOrCreateDevSecret } from '../../src/auth/dev-token.js'
+import { issueDevToken, loadOrCreateDevSigningKey } from '../../src/auth/dev-token.js'
 import type { SandboxBank } from '../../src/sandbox/sandbox-bank.js'
 import { startExternalSandbox } from '../support/external-sandbox.js'
 import { spawnGateway } from '../support/processes.js'
@@ -34,7 +34,7 @@ describe('graceful shutdown', () => {
       SANDBOX_PERSONA_IDS: '9999999901',
     })
     const token = await issueDevToken(
-      await loadOrCreateDevSecret(dataDir),
+      await loadOrCreateDevSigningKey(dataDir),
       { psuId: '9999999901', present: false, banks: [] },
       { clock: Date.now, ttlSeconds: 600 },
     )
