@@ -56,6 +56,18 @@ describe('the transaction window', () => {
     expect(pageTransactions(all, { to: '2026-11-10' }).nodes.map((t) => t.id)).toEqual(['d', 'a'])
   })
 
+  it('pages a list already newest first as it is, ties in the bank order, with or without a filter', () => {
+    const sorted = [
+      tx('n1', '2026-11-20T10:00:00+01:00'),
+      tx('t1', '2026-11-10T10:00:00+01:00'),
+      tx('t2', '2026-11-10T10:00:00+01:00'),
+      tx('o1', '2026-11-01T10:00:00+01:00'),
+    ]
+    expect(pageTransactions(sorted, {}).nodes.map((t) => t.id)).toEqual(['n1', 't1', 't2', 'o1'])
+    expect(pageTransactions(sorted, { first: 2 }).nodes.map((t) => t.id)).toEqual(['n1', 't1'])
+    expect(pageTransactions(sorted, { from: '2026-11-05' }).nodes.map((t) => t.id)).toEqual(['n1', 't1', 't2'])
+  })
+
   it('pages with first/after and reports the edges of the page', () => {
     const p1 = pageTransactions(all, { first: 2 })
     expect(p1).toMatchObject({ totalCount: 4, hasNextPage: true, hasPreviousPage: false })
