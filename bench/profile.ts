@@ -23,9 +23,9 @@ const CLIENT_ID = 'PSDFR-ACPR-SANDBOX'
 const [queryId = 'tx20', variantArg = 'V2', secondsArg = '8', connectionsArg = '1'] = process.argv.slice(2)
 const variant = variantArg as VariantId
 const query = QUERIES.find((q) => q.id === queryId)
-if (query === undefined || !['V0', 'V1', 'V2', 'V2w'].includes(variant)) {
+if (query === undefined || !['V0', 'V1', 'V2', 'V2w', 'V2w-redis'].includes(variant)) {
   process.stderr.write(
-    `usage: npm run bench:profile -- [${QUERIES.map((q) => q.id).join('|')}] [V0|V1|V2|V2w] [s] [connections]\n`,
+    `usage: npm run bench:profile -- [${QUERIES.map((q) => q.id).join('|')}] [V0|V1|V2|V2w|V2w-redis] [s] [connections]\n`,
   )
   process.exit(2)
 }
@@ -54,6 +54,23 @@ const bankUrl = await bank.nextLine((line) => /listening on (\S+)/.exec(line)?.[
 const dataDir = path.join(work, 'server')
 await cp(pkiDir, path.join(dataDir, 'pki'), { recursive: true })
 const psus = psusOf(variant)
+/** V2w-redis: the gateway on a redis-server of its own, started here (REDIS_MONITOR=1 prints its commands of one operation). */
+const redisPort = 20_000 + Math.floor(Math.random() * 20_000)
+if (variant === 'V2w-redis') {
+  const redis = spawnChild(
+    'redis',
+    ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {},
+    0,
+    'redis-server',
+  )
+  await redis.nextLine((line) => (line.includes('Ready to accept connections') ? true : undefined), 30_000)
+}
+if (variant === 'V2w-redis') process.stderr.write(`redis on port ${redisPort}\n`)
+const redisEnv: Record<string, string> =
+  variant === 'V2w-redis'
+    ? { STORE_URL: `redis://127.0.0.1:${redisPort}`, STORE_PREFIX: 'bench:', QUOTA_TRUST_EMPTY_STORE: 'true' }
+    : {}
 /** BENCH_ALLOCATION_PROFILE=1: also an allocation profile of the measured window (allocation-profile.ts). */
 const allocationFile = process.env.BENCH_ALLOCATION_PROFILE === '1' ? path.join(work, 'allocations.heapprofile') : ''
 const script = variant === 'V0' ? 'serve-v0.js' : variant === 'V1' ? 'serve-v1.js' : 'serve-gateway.js'
@@ -76,6 +93,7 @@ const server = spawnChild(
     SANDBOX_PERSONA_IDS: psus.join(','),
     LOG_LEVEL: 'warn',
     BENCH_ALLOCATION_PROFILE: allocationFile,
+    ...redisEnv,
   },
   1,
 )
@@ -88,7 +106,7 @@ const allocationSignal = async (): Promise<void> => {
 const url = await waitReady(server)
 const atReady = { ...rssSplitMb(server.pid), peak: peakRssMb(server.pid) }
 let token = ''
-if (variant === 'V2' || variant === 'V2w') {
+if (variant === 'V2' || variant === 'V2w' || variant === 'V2w-redis') {
   const { stdout } = await promisify(execFile)(
     process.execPath,
     [

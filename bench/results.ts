@@ -15,6 +15,8 @@ export interface CountSample {
   readonly firstError: string
   /** V2w-redis: commands its Redis processed over those operations (the store's own INFO counter). */
   readonly storeCommands?: number
+  /** V2w-redis: commands its gateway sent to Redis over those operations (MONITOR, without those run inside scripts). */
+  readonly storeRoundTrips?: number
 }
 
 export interface SaturationSample {

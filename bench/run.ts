@@ -8,6 +8,7 @@
  * Profiles (BENCH_PROFILE): quick (default, ≤ 8 min) and full.
  */
 import { execFile, execFileSync } from 'node:child_process'
+import { connect } from 'node:net'
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -29,7 +30,6 @@ import {
   QUERIES,
   requestFor,
   serverKindOf,
-  UNATTENDED_PSU,
   VARIANTS,
   WARM_VARIANTS,
 } from './queries.js'
@@ -195,6 +195,27 @@ async function benchLatency(latencyMs: number, work: string, pkiDir: string): Pr
     return Number(/total_commands_processed:(\d+)/.exec(info)?.[1] ?? 'NaN') - infoCalls
   }
 
+  /**
+   * Round trips to the store: the commands a client sent, read from MONITOR (commands a Lua script runs inside the
+   * store are listed as `[0 lua]` and are not round trips). Only during the counting pass: MONITOR slows Redis down.
+   */
+  const monitorStore = async (): Promise<{ sent: () => number; close: () => void }> => {
+    const socket = connect(redisPort, '127.0.0.1')
+    let sent = 0
+    let partial = ''
+    socket.setEncoding('utf8')
+    socket.on('data', (chunk: string) => {
+      const lines = (partial + chunk).split('\r\n')
+      partial = lines.pop() ?? ''
+      for (const line of lines) if (/^\+\d+\.\d+ \[\d+ \d/.test(line)) sent++
+    })
+    socket.on('error', () => {})
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()))
+    socket.write('MONITOR\r\n')
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    return { sent: () => sent, close: () => socket.destroy() }
+  }
+
   const scriptOf = { rest: 'serve-v0.js', apollo: 'serve-v1.js', gateway: 'serve-gateway.js' } as const
   const envOf = async (variant: VariantId): Promise<Record<string, string>> => {
     const psus = psusOf(variant)
@@ -253,6 +274,7 @@ async function benchLatency(latencyMs: number, work: string, pkiDir: string): Pr
     for (const variant of VARIANTS) {
       const before = await bankStats(bankUrl)
       const commandsBefore = variant === 'V2w-redis' ? await storeCommands() : 0
+      const monitor = variant === 'V2w-redis' ? await monitorStore() : undefined
       let good = 0
       let sample = ''
       for (let i = 0; i < query.countReps; i++) {
@@ -261,6 +283,9 @@ async function benchLatency(latencyMs: number, work: string, pkiDir: string): Pr
         else sample = `${answer.status} ${answer.text.slice(0, 160)}`
       }
       const after = await bankStats(bankUrl)
+      await new Promise((resolve) => setTimeout(resolve, monitor === undefined ? 0 : 100))
+      const roundTrips = monitor?.sent()
+      monitor?.close()
       const commands = variant === 'V2w-redis' ? (await storeCommands()) - commandsBefore : undefined
       const calls = after.batch + after.present - before.batch - before.present
       counts.push({
@@ -272,6 +297,7 @@ async function benchLatency(latencyMs: number, work: string, pkiDir: string): Pr
         refused: after.refused - before.refused,
         firstError: sample,
         ...(commands === undefined ? {} : { storeCommands: commands }),
+        ...(roundTrips === undefined ? {} : { storeRoundTrips: roundTrips }),
       })
     }
   }
