@@ -24,15 +24,7 @@ import type { RequestSpec } from './load.js'
 import { cpuTicks, CLOCK_TICKS_PER_SECOND, peakRssMb, resetPeakRss } from './proc-stats.js'
 import { CAN_PIN, killAll, loopDelay, spawnChild, stopAll, waitReady } from './processes.js'
 import type { Child } from './processes.js'
-import {
-  GRAPHQL,
-  psusOf,
-  QUERIES,
-  requestFor,
-  serverKindOf,
-  VARIANTS,
-  WARM_VARIANTS,
-} from './queries.js'
+import { GRAPHQL, psusOf, QUERIES, requestFor, serverKindOf, VARIANTS, WARM_VARIANTS } from './queries.js'
 import type { QueryDef, VariantId } from './queries.js'
 import type { BenchResults, CountSample, LatencyRun, LatencySample, SaturationSample } from './results.js'
 import { writeResults } from './report.js'
