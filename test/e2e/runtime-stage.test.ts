@@ -29,7 +29,7 @@ beforeAll(async () => {
   })
   dataDir = await seedDataDir()
   gateway = await spawnGateway(
-    { DATA_DIR: dataDir, NODE_ENV: 'production', STET_BASE_URL: '', STORE_URL: '' },
+    { DATA_DIR: dataDir, NODE_ENV: 'production', GRAPHIQL: 'true', STET_BASE_URL: '', STORE_URL: '' },
     { cwd: folder },
   )
 }, 300_000)
