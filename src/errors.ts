@@ -4,6 +4,7 @@
  */
 export type GatewayErrorCode =
   | 'BAD_USER_INPUT'
+  | 'BAD_REQUEST'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
   | 'NOT_FOUND'
@@ -12,6 +13,7 @@ export type GatewayErrorCode =
   | 'QUOTA_EXHAUSTED'
   | 'BANK_LIMIT_REACHED'
   | 'BANK_UNAVAILABLE'
+  | 'BANK_CREDENTIALS_REJECTED'
   | 'STORE_UNAVAILABLE'
   | 'CONFIG_INVALID'
   | 'NOT_CACHED'

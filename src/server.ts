@@ -2,10 +2,8 @@
  * The composition root (STYLE.md B1): store → ledger, cache, STET client → services → schema → Apollo → HTTP.
  * The only module that sees every concern; everything else takes its own slice of the config.
  */
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { readFile } from 'node:fs/promises'
-import path from 'node:path'
 import { ApolloServer } from '@apollo/server'
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -23,9 +21,12 @@ import { argumentCheckPlugin } from './graphql/input/argument-check.js'
 import { createOperationLimits } from './graphql/limits/operation-limits.js'
 import { operationPlugin } from './graphql/operation-plugin.js'
 import { buildGatewaySchema } from './graphql/schema.js'
-import { createGatewayHandler } from './http/gateway-http.js'
+import { createGatewayHandler, sendError } from './http/gateway-http.js'
+import { listenEarly } from './http/http-listener.js'
 import { isLoopbackRequest } from './http/loopback.js'
-import { applyServerLimits, serverOptions } from './http/server-limits.js'
+import { healthRoutes, metricsRoute } from './http/ops-routes.js'
+import { Readiness } from './observability/health.js'
+import { GatewayMetrics } from './observability/metrics.js'
 import type { Logger } from './observability/logger.js'
 import { maskIban, silentLogger } from './observability/logger.js'
 import { createQuotaPolicy } from './quota/quota-ledger.js'
@@ -37,6 +38,7 @@ import { ConsentService } from './services/consent-service.js'
 import { linkPersonas, personasToLink, type LinkOutcome } from './services/persona-linking.js'
 import { createBankDispatcher } from './stet/bank-transport.js'
 import { resolveBankBaseUrl } from './stet/banks.js'
+import { probeBankCredentials, type CredentialsVerdict } from './stet/credentials-probe.js'
 import { defaultKeyId } from './stet/http-signature.js'
 import { OAuthClient } from './stet/oauth-client.js'
 import { StetClient } from './stet/stet-client.js'
@@ -54,6 +56,9 @@ export interface Gateway {
   /** The embedded sandbox bank, when the gateway started one. */
   readonly sandbox: SandboxBank | undefined
   readonly linked: readonly LinkOutcome[]
+  /** What the bank said of our credentials at start (the readiness probe asks again later). */
+  readonly credentials: CredentialsVerdict
+  readonly readiness: Readiness
   readonly services: Services
   /** A development bearer token (sandbox mode only). */
   devToken(psuId: string, options?: { present?: boolean; banks?: string[] }): Promise<string>
@@ -72,11 +77,29 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const clock = options.clock ?? systemClock
   const logger = options.logger ?? silentLogger
   const closers: (() => Promise<unknown>)[] = []
+  // Stop accepting and let in-flight operations finish first (bounded), then close Apollo, pools and stores.
+  let drain = async (): Promise<void> => {}
   const close = async (): Promise<void> => {
+    await drain().catch((error: unknown) => logger.warn({ err: String(error) }, 'drain failed'))
     for (const fn of closers.reverse())
       await fn().catch((error: unknown) => logger.warn({ err: String(error) }, 'close failed'))
   }
   try {
+    // The port first: a busy port fails the start before any bank call (and before the sandbox or the store opens).
+    const serving: { handler?: (req: IncomingMessage, res: ServerResponse) => void } = {}
+    const listener = await listenEarly(config.http, (req, res) => {
+      if (serving.handler !== undefined) return serving.handler(req, res)
+      if (req.url === '/healthz') return void res.end('{"status":"alive"}')
+      sendError(res, 503, 'INTERNAL_SERVER_ERROR', 'the gateway is starting')
+    })
+    const readiness = new Readiness({ logger, clock })
+    drain = async () => {
+      readiness.stopping()
+      await listener.close(config.http.shutdownTimeoutMs)
+    }
+    const metrics = new GatewayMetrics()
+    closers.push(async () => metrics.close())
+
     const credentials = await loadCredentials(config)
 
     let sandbox: SandboxBank | undefined
@@ -130,7 +153,11 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       maxConnectionsPerOrigin: config.stet.maxConnectionsPerOrigin,
     })
     closers.push(() => dispatcher.close())
-    const oauth = new OAuthClient({ clientId: config.stet.clientId, baseUrlFor }, { dispatcher })
+    const settings = credentialSettings(config)
+    const oauth = new OAuthClient(
+      { clientId: config.stet.clientId, baseUrlFor, clientSetting: settings.clientId },
+      { dispatcher },
+    )
     const tokens = new TokenSource({ store: tokenStore, refresher: oauth, clock })
     const stet = new StetClient(
       {
@@ -141,6 +168,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         baseUrlFor,
         timeouts: config.stet.timeouts,
         maxConnectionsPerOrigin: config.stet.maxConnectionsPerOrigin,
+        signatureSetting: settings.signature,
       },
       { tokens, clock, dispatcher },
     )
@@ -159,8 +187,44 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     const consents = new ConsentService({ reader, stet, accounts })
     const services: Services = { accounts, data: new AccountDataService({ reader, stet, clock }), reader, consents }
 
+    readiness.add({
+      name: 'store',
+      check: async () => {
+        try {
+          await ledger.status({ tpp, bank: config.stet.defaultBank, psu: 'health', method: 'accounts' })
+          return { ok: true, status: 'ok' }
+        } catch {
+          return { ok: false, status: 'unreachable', problem: `the store cannot be reached (${storeSetting(config)})` }
+        }
+      },
+    })
+    let lastVerdict: CredentialsVerdict = { status: 'unreachable', reason: 'not asked yet' }
+    readiness.add({ name: 'keys', check: async () => ({ ok: true, status: 'loaded' }) })
+    readiness.add({
+      name: 'bank',
+      cacheMs: 60_000,
+      check: async () => {
+        const verdict = (lastVerdict = await probeBankCredentials({
+          oauth,
+          stet,
+          bank: config.stet.defaultBank,
+          certificateSetting: settings.certificate,
+        }))
+        if (verdict.status === 'accepted') return { ok: true, status: 'credentials accepted' }
+        if (verdict.status === 'unreachable') return { ok: true, status: 'unreachable' }
+        return {
+          ok: false,
+          status: 'credentials rejected',
+          problem: `the bank (${config.stet.defaultBank}) rejected the gateway's ${verdict.rejected}: check ${verdict.setting}`,
+        }
+      },
+    })
+    // Asked once before linking: a bank that refuses our signature would refuse every persona too, and the one error
+    // the probe logs names the setting, where N "persona not linked" lines would point at the PSUs.
+    const bankCheck = await readiness.run('bank')
+
     let linked: LinkOutcome[] = []
-    if (config.sandbox.linkPersonas) {
+    if (config.sandbox.linkPersonas && bankCheck.ok) {
       linked = await linkPersonas(
         {
           bank: config.stet.defaultBank,
@@ -223,6 +287,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       includeStacktraceInErrorResponses: false,
       // Bearer-only authentication: CSRF is refused at the edge for requests that carry cookies (src/http/csrf.ts).
       csrfPrevention: false,
+      // main.ts owns SIGTERM/SIGINT (drain first, then stop Apollo): Apollo's own handler would race it.
+      stopOnTerminationSignals: false,
     })
     await apollo.start()
     closers.push(() => apollo.stop())
@@ -240,31 +306,27 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       corsOrigins: config.http.corsOrigins,
       maxBodyBytes: config.http.maxBodyBytes,
       operationTimeoutMs: config.limits.operationTimeoutMs,
-      health: async () => {
-        try {
-          await ledger.status({ tpp, bank: config.stet.defaultBank, psu: 'health', method: 'accounts' })
-          return { ok: true, details: { store: 'ok' } }
-        } catch {
-          return { ok: false, details: { store: 'unreachable' } }
-        }
+      markTimedOut: (context, afterMs) => {
+        context.budget.timedOutAfterMs = afterMs
       },
+      routes: [...healthRoutes(readiness), metricsRoute(metrics)],
+      logger,
     })
-    const server: Server = createServer(serverOptions(config.http), handler)
-    applyServerLimits(server, config.http)
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject)
-      server.listen(config.http.port, config.http.host, resolve)
-    })
-    closers.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.closeAllConnections()
-          server.close(() => resolve())
-        }),
-    )
-    const port = (server.address() as AddressInfo).port
+    serving.handler = handler
+    readiness.running()
+    const { port } = listener
     const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? 'localhost' : config.http.host
-    return { url: `http://${host}:${port}`, port, sandbox, linked, services, devToken, close }
+    return {
+      url: `http://${host}:${port}`,
+      port,
+      sandbox,
+      linked,
+      credentials: lastVerdict,
+      readiness,
+      services,
+      devToken,
+      close,
+    }
   } catch (error) {
     await close()
     throw error
@@ -275,7 +337,7 @@ async function loadCredentials(config: Config): Promise<Credentials> {
   const creds = config.stet.credentials
   if (creds.kind === 'dev-pki') {
     const { loadOrCreateDevPki } = await import('./pki/dev-pki.js')
-    const pki = await loadOrCreateDevPki(path.join(config.dataDir, 'pki'), { clientId: config.stet.clientId })
+    const pki = await loadOrCreateDevPki(creds.dir, { clientId: config.stet.clientId })
     const tls = config.sandbox.tls
       ? { certPem: pki.qwac.certPem, keyPem: pki.qwac.keyPem, caPem: pki.caCertPem }
       : undefined
@@ -307,4 +369,24 @@ async function loadCredentials(config: Config): Promise<Credentials> {
     tppCertificatePem: undefined,
     sandboxTls: undefined,
   }
+}
+
+/** The settings an operator checks when the bank refuses our credentials (named in the one readiness error). */
+function credentialSettings(config: Config): { signature: string; clientId: string; certificate: string } {
+  const creds = config.stet.credentials
+  if (creds.kind === 'dev-pki')
+    return {
+      signature: `STET_DEV_PKI_DIR (${creds.dir}): the bank must trust the development QSealC found there (a standalone sandbox: give it the same STET_DEV_PKI_DIR)`,
+      clientId: `STET_CLIENT_ID (${config.stet.clientId})`,
+      certificate: `STET_DEV_PKI_DIR (${creds.dir}) and SANDBOX_TLS`,
+    }
+  return {
+    signature: 'STET_QSEALC_KEY_FILE and STET_KEY_ID (the QSealC registered with the bank)',
+    clientId: `STET_CLIENT_ID (${config.stet.clientId}) and the QWAC (STET_QWAC_CERT_FILE)`,
+    certificate: 'STET_QWAC_CERT_FILE, STET_QWAC_KEY_FILE and STET_CA_FILE',
+  }
+}
+
+function storeSetting(config: Config): string {
+  return config.store.kind === 'redis' ? 'STORE_URL' : `DATA_DIR (${config.dataDir})`
 }

@@ -26,6 +26,8 @@ export interface Config {
     readonly corsOrigins: readonly string[]
     /** Serve /graphiql (development tokens embedded only in sandbox mode, and only to a loopback client). */
     readonly graphiql: boolean
+    /** SIGTERM/SIGINT: how long in-flight operations may take to finish before their connections are closed. */
+    readonly shutdownTimeoutMs: number
   } & ServerLimits
   readonly dataDir: string
   readonly sandbox: {
@@ -45,7 +47,11 @@ export interface Config {
     readonly keyId: string | undefined
     /** Files; absent in sandbox mode = the development PKI made under DATA_DIR/pki. */
     readonly credentials:
-      | { readonly kind: 'dev-pki' }
+      | {
+          readonly kind: 'dev-pki'
+          /** STET_DEV_PKI_DIR (default DATA_DIR/pki): a standalone sandbox trusts the QSealC found there. */
+          readonly dir: string
+        }
       | {
           readonly kind: 'files'
           readonly qsealcKeyFile: string
@@ -224,6 +230,7 @@ export function loadConfig(env: Env): Config {
       requestTimeoutMs: int('HTTP_REQUEST_TIMEOUT_MS', 30_000, 100),
       keepAliveTimeoutMs: int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100),
       maxConnections: int('HTTP_MAX_CONNECTIONS', 1_000, 1),
+      shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     },
     dataDir,
     sandbox: {
@@ -243,7 +250,7 @@ export function loadConfig(env: Env): Config {
       keyId: opt('STET_KEY_ID'),
       credentials:
         qsealcKeyFile === undefined
-          ? { kind: 'dev-pki' }
+          ? { kind: 'dev-pki', dir: path.resolve(str('STET_DEV_PKI_DIR', path.join(dataDir, 'pki'))) }
           : {
               kind: 'files',
               qsealcKeyFile,

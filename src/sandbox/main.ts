@@ -1,10 +1,11 @@
 /**
  * `npm run sandbox`: the sandbox bank as its own process. Being a process entry, it is the one sandbox file that reads
- * `process.env`: SANDBOX_PORT (4010), DATA_DIR (./data, PKI under DATA_DIR/pki), STET_CLIENT_ID
+ * `process.env`: SANDBOX_PORT (4010), DATA_DIR (./data), STET_DEV_PKI_DIR (DATA_DIR/pki: the development PKI whose
+ * QSealC it trusts; point the gateway's STET_DEV_PKI_DIR at the same folder), STET_CLIENT_ID
  * (PSDFR-ACPR-SANDBOX), SANDBOX_TLS (`true` for HTTPS + mTLS; plain HTTP otherwise), SANDBOX_LATENCY_MS (0),
  * SANDBOX_DAILY_LIMIT (4), SANDBOX_BENCH_PERSONAS (`true` adds the benchmark personas, personas.ts).
  */
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { loadOrCreateDevPki, sha256FingerprintHex } from '../pki/dev-pki.js'
 import { startSandboxBank } from './sandbox-bank.js'
 
@@ -18,7 +19,8 @@ async function main(): Promise<void> {
   if (!Number.isInteger(latencyMs) || latencyMs < 0)
     throw new TypeError('SANDBOX_LATENCY_MS must be a non-negative integer')
   const dailyLimit = Number(process.env.SANDBOX_DAILY_LIMIT ?? '4')
-  const pki = await loadOrCreateDevPki(join(dataDir, 'pki'), { clientId })
+  const pkiDir = process.env.STET_DEV_PKI_DIR || join(dataDir, 'pki')
+  const pki = await loadOrCreateDevPki(pkiDir, { clientId })
   const bank = await startSandboxBank({
     port,
     clientId,
@@ -29,7 +31,7 @@ async function main(): Promise<void> {
     tls: useTls ? { keyPem: pki.server.keyPem, certPem: pki.server.certPem, caPem: pki.caCertPem } : undefined,
   })
   process.stdout.write(
-    `sandbox bank listening on ${bank.url} (client_id ${clientId}, QSealC sha256 ${sha256FingerprintHex(pki.qsealc.certPem)})\n`,
+    `sandbox bank listening on ${bank.url} (client_id ${clientId}, trusting the QSealC in ${resolve(pkiDir)}, sha256 ${sha256FingerprintHex(pki.qsealc.certPem)})\n`,
   )
   const stop = () => {
     bank.close().then(

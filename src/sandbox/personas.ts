@@ -248,7 +248,7 @@ function benchPersona(psuId: string, label: string, serial: number, accountCount
 
 /**
  * Benchmark personas (npm run bench), only when the sandbox is started with `benchPersonas: true`: the bank's own
- * personas have at most 3 accounts, the benchmark's dashboard needs 5 and its transactions query 20. The four
+ * personas have at most 3 accounts, the benchmark's dashboard needs 5 and its transactions query 20. The five
  * `BENCH0005U*` personas give each benchmarked variant its own unattended PSU, so that one variant's daily limit
  * (4 calls per key) is never spent by another. No consent on file: the TPP forwards one.
  */
@@ -259,6 +259,10 @@ export const BENCH_PERSONAS: readonly Persona[] = [
   benchPersona('BENCH0005UB', 'UNATTENDED B', 4, 5),
   benchPersona('BENCH0005UC', 'UNATTENDED C', 5, 5),
   benchPersona('BENCH0005UD', 'UNATTENDED D', 6, 5),
+  benchPersona('BENCH0005UE', 'UNATTENDED E', 7, 5),
+  // The gateway on Redis (V2w-redis) reads its own PSUs: linking spends unattended /accounts calls per PSU.
+  benchPersona('BENCH0005RE', 'FIVE REDIS', 8, 5),
+  benchPersona('BENCH0020RE', 'TWENTY REDIS', 9, 20),
 ]
 
 /** The persona lookup of one sandbox: the bank's personas, plus the benchmark ones when asked for. */

@@ -56,6 +56,8 @@ export interface SandboxBank {
   readonly port: number
   /** The same data as `GET /sandbox/stats`. */
   stats(): SandboxStats
+  /** The `X-Request-ID` of the last 1000 requests received (AIS and OAuth), oldest first: what the bank was sent. */
+  receivedRequestIds(): readonly string[]
   /** Lets tests move time (midnight in Paris, token expiry). */
   setClock(clock: Clock): void
   close(): Promise<void>
@@ -124,8 +126,13 @@ export async function startSandboxBank(options: SandboxOptions): Promise<Sandbox
     throw new BankHttpError(404, 'Resource not found')
   }
 
+  const received: string[] = []
   async function listener(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = headerValue(req, 'x-request-id')
+    if (requestId !== undefined) {
+      received.push(requestId)
+      if (received.length > 1000) received.shift()
+    }
     const url = new URL(req.url ?? '/', 'http://sandbox.invalid')
     let response: BankResponse
     try {
@@ -168,6 +175,7 @@ export async function startSandboxBank(options: SandboxOptions): Promise<Sandbox
     url,
     port: address.port,
     stats: () => counter.stats(),
+    receivedRequestIds: () => [...received],
     setClock(next: Clock) {
       clock = next
     },

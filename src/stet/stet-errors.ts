@@ -7,7 +7,16 @@ import { GatewayError } from '../errors.js'
 
 /** The AIS operation a failure belongs to, for messages and metrics (never the path: it holds account ids). */
 export type StetOperation =
-  'accounts' | 'balances' | 'transactions' | 'details' | 'overdrafts' | 'identity' | 'consents' | 'token' | 'revoke'
+  | 'accounts'
+  | 'balances'
+  | 'transactions'
+  | 'details'
+  | 'overdrafts'
+  | 'identity'
+  | 'consents'
+  | 'token'
+  | 'revoke'
+  | 'probe'
 
 /** A bank code outside the registry of banks.ts, or a bank with no sandbox while the sandbox is configured. */
 export class UnknownBankError extends GatewayError {
@@ -77,6 +86,24 @@ export class ReauthorizationRequiredError extends GatewayError {
     options?: { cause?: unknown },
   ) {
     super(`the PSU must authorize access at the bank again (${reason})`, options)
+  }
+}
+
+/**
+ * The bank refused *our* credentials, not the PSU's: a 401 on a resource that is not `invalid_token` (the Signature,
+ * the keyId, the QSealC), `invalid_client` at /token (the client id, the QWAC), or a TLS handshake the bank aborted.
+ * Sending the PSU through SCA again would not help, so this is never REAUTHORIZATION_REQUIRED: it is a configuration
+ * error, and `setting` names what the operator should check.
+ */
+export class BankCredentialsRejectedError extends GatewayError {
+  readonly code = 'BANK_CREDENTIALS_REJECTED'
+  constructor(
+    readonly operation: StetOperation,
+    readonly rejected: 'signature' | 'client-id' | 'certificate',
+    readonly setting: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`the bank rejected the gateway's credentials (${rejected}, ${operation}): a configuration error`, options)
   }
 }
 

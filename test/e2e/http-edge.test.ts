@@ -174,6 +174,9 @@ describe('production mode (NODE_ENV=production)', () => {
       STET_QSEALC_KEY_FILE: '/k.pem',
       STET_QWAC_CERT_FILE: '/c.pem',
       STET_QWAC_KEY_FILE: '/ck.pem',
+      AUTH_PUBLIC_KEYS: '/keys/idp.pem',
+      AUTH_ISSUER: 'https://idp.example',
+      AUTH_AUDIENCE: 'stet-gateway',
     }
     expect(loadConfig(live)).toMatchObject({ production: true, http: { graphiql: false } })
     expect(loadConfig({ ...live, GRAPHIQL: 'true' }).http.graphiql).toBe(true)
