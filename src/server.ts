@@ -4,8 +4,6 @@
  */
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { readFile } from 'node:fs/promises'
-import path from 'node:path'
 import { ApolloServer } from '@apollo/server'
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -15,6 +13,7 @@ import { issueDevToken, loadOrCreateDevSecret } from './auth/dev-token.js'
 import { verifyCaller } from './auth/verify-caller.js'
 import { FreshnessCache } from './cache/freshness-cache.js'
 import { FreshnessPolicy } from './cache/freshness-policy.js'
+import { RefusalMemory } from './cache/refusal-memory.js'
 import { systemClock, type Clock } from './clock.js'
 import type { Config } from './config/config.js'
 import { createContext, type GatewayContext, type Services } from './graphql/context.js'
@@ -26,15 +25,13 @@ import type { Logger } from './observability/logger.js'
 import { maskIban, silentLogger } from './observability/logger.js'
 import { createQuotaPolicy } from './quota/quota-ledger.js'
 import type { SandboxBank } from './sandbox/sandbox-bank.js'
-import { AccountDataService } from './services/account-data-service.js'
-import { AccountsService } from './services/accounts-service.js'
-import { BankReader } from './services/bank-reader.js'
-import { ConsentService } from './services/consent-service.js'
+import { createGatewayServices } from './services/gateway-services.js'
 import { linkPersonas, personasToLink, type LinkOutcome } from './services/persona-linking.js'
 import { createBankDispatcher } from './stet/bank-transport.js'
-import { resolveBankBaseUrl } from './stet/banks.js'
-import { defaultKeyId } from './stet/http-signature.js'
+import { resolveApp2AppAuthorizeBaseUrl, resolveBankBaseUrl } from './stet/banks.js'
+import { loadCredentials } from './stet/credentials.js'
 import { OAuthClient } from './stet/oauth-client.js'
+import { RecordSealer } from './stet/record-sealer.js'
 import { StetClient } from './stet/stet-client.js'
 import { TokenSource } from './stet/token-source.js'
 import { openStateStores } from './stores/state-stores.js'
@@ -54,14 +51,6 @@ export interface Gateway {
   /** A development bearer token (sandbox mode only). */
   devToken(psuId: string, options?: { present?: boolean; banks?: string[] }): Promise<string>
   close(): Promise<void>
-}
-
-interface Credentials {
-  readonly signingKeyPem: string
-  readonly keyId: string
-  readonly tls: { certPem: string; keyPem: string; caPem?: string } | undefined
-  readonly tppCertificatePem: string | undefined
-  readonly sandboxTls: { keyPem: string; certPem: string; caPem: string } | undefined
 }
 
 export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
@@ -111,9 +100,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       clock,
       testClock: options.clock !== undefined,
       logger,
+      sealer: new RecordSealer(credentials.tokenKeys),
     })
     closers.push(() => stores.close())
-    const { ledger, keyv, lock, tokenStore } = stores
+    const { ledger, keyv, lock, tokenStore, connections, pending } = stores
     const cache = new FreshnessCache(keyv, {
       retentionMs: config.cache.retentionMs,
       // The lag this leaves on `fetchedAt` stays within a tenth of the shortest freshness the policy grants.
@@ -127,7 +117,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     })
     closers.push(() => dispatcher.close())
     const oauth = new OAuthClient({ clientId: config.stet.clientId, baseUrlFor }, { dispatcher })
-    const tokens = new TokenSource({ store: tokenStore, refresher: oauth, clock })
+    // The same lease as the reads' single-flight: with Redis, one refresh per connection across every replica.
+    const tokens = new TokenSource({ store: tokenStore, refresher: oauth, clock, lease: lock })
     const stet = new StetClient(
       {
         clientId: config.stet.clientId,
@@ -141,19 +132,27 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       { tokens, clock, dispatcher },
     )
     const t = config.stet.timeouts
-    const reader = new BankReader({
+    const services = createGatewayServices({
       tpp,
-      cache,
-      ledger,
-      policy: new FreshnessPolicy({ minMaxAgeMs: config.cache.minBatchMaxAgeMs }),
-      lock,
+      defaultBank: config.stet.defaultBank,
       clock,
+      cache,
+      refusals: new RefusalMemory(keyv, { retentionMs: config.cache.retentionMs }),
+      policy: new FreshnessPolicy({ minMaxAgeMs: config.cache.minBatchMaxAgeMs }),
+      ledger,
+      lock,
       lockTtlMs: t.connectMs + t.headersMs + t.bodyMs + 5000,
+      stet,
+      oauth,
+      tokens,
+      tokenStore,
+      connections,
+      pending,
+      redirectUris: config.stet.redirectUris,
+      // The bank app's universal links are live hosts: no use in front of a sandbox (NOTES §1).
+      app2AppBaseUrlFor: config.stet.environment === 'live' ? resolveApp2AppAuthorizeBaseUrl : undefined,
       onStoreError: (error) => logger.warn({ err: String(error) }, 'cache store error'),
     })
-    const accounts = new AccountsService({ reader, stet, defaultBank: config.stet.defaultBank })
-    const consents = new ConsentService({ reader, stet, accounts })
-    const services: Services = { accounts, data: new AccountDataService({ reader, stet, clock }), reader, consents }
 
     let linked: LinkOutcome[] = []
     if (config.sandbox.linkPersonas) {
@@ -161,11 +160,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         {
           bank: config.stet.defaultBank,
           redirectUri: config.stet.redirectUri,
-          oauth,
-          tokens,
-          tokenStore,
-          accounts,
-          consents,
+          ...services.connections,
+          connections: services.connections.list,
+          consents: services.consents,
+          accounts: services.accounts,
           dispatcher,
         },
         personasToLink(config.sandbox.personaIds),
@@ -246,43 +244,5 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   } catch (error) {
     await close()
     throw error
-  }
-}
-
-async function loadCredentials(config: Config): Promise<Credentials> {
-  const creds = config.stet.credentials
-  if (creds.kind === 'dev-pki') {
-    const { loadOrCreateDevPki } = await import('./pki/dev-pki.js')
-    const pki = await loadOrCreateDevPki(path.join(config.dataDir, 'pki'), { clientId: config.stet.clientId })
-    const tls = config.sandbox.tls
-      ? { certPem: pki.qwac.certPem, keyPem: pki.qwac.keyPem, caPem: pki.caCertPem }
-      : undefined
-    return {
-      signingKeyPem: pki.qsealc.keyPem,
-      keyId: config.stet.keyId ?? defaultKeyId('localhost', pki.qsealc.certPem),
-      tls,
-      tppCertificatePem: pki.qsealc.certPem,
-      sandboxTls: config.sandbox.tls
-        ? { keyPem: pki.server.keyPem, certPem: pki.server.certPem, caPem: pki.caCertPem }
-        : undefined,
-    }
-  }
-  const read = (file: string | undefined): Promise<string | undefined> =>
-    file === undefined ? Promise.resolve(undefined) : readFile(file, 'utf8')
-  const [signingKeyPem, certPem, keyPem, caPem] = await Promise.all([
-    readFile(creds.qsealcKeyFile, 'utf8'),
-    read(creds.qwacCertFile),
-    read(creds.qwacKeyFile),
-    read(creds.caFile),
-  ])
-  return {
-    signingKeyPem,
-    keyId: config.stet.keyId ?? config.stet.clientId,
-    tls:
-      certPem === undefined || keyPem === undefined
-        ? undefined
-        : { certPem, keyPem, ...(caPem === undefined ? {} : { caPem }) },
-    tppCertificatePem: undefined,
-    sandboxTls: undefined,
   }
 }
