@@ -244,6 +244,8 @@ export class BankReader {
         if (latest !== undefined && (cached === undefined || latest.fetchedAt > cached.fetchedAt)) {
           return fromCache(latest, false)
         }
+        // The lease's previous holder may just have been refused: it wrote that down before letting go.
+        if (await this.#isRefused(key)) throw new RememberedRefusalError()
         return await this.#callWithReservation(parts, key, latest, op, fetch)
       } finally {
         await release().catch((error: unknown) => this.#deps.onStoreError?.(error))
