@@ -75,6 +75,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         tppCertificatePem: credentials.tppCertificatePem ?? '',
         clientId: config.stet.clientId,
         accessTokenTtlSeconds: config.sandbox.accessTokenTtlSeconds,
+        limitAnswer: config.sandbox.limitAnswer,
+        // The bank keeps its tokens, consents and counts beside the gateway's data: a restart keeps the links.
+        dataDir: path.join(config.dataDir, 'sandbox'),
         clock,
         ...(credentials.sandboxTls === undefined ? {} : { tls: credentials.sandboxTls }),
       })

@@ -26,6 +26,8 @@ export interface Config {
     readonly port: number
     readonly tls: boolean
     readonly accessTokenTtlSeconds: number
+    /** How the embedded sandbox refuses past its daily limit: `429`, or BPCE's `403` with `message: "TMRQ"`. */
+    readonly limitAnswer: '429' | '403-TMRQ'
   }
   readonly stet: {
     readonly environment: 'sandbox' | 'live'
@@ -203,6 +205,7 @@ export function loadConfig(env: Env): Config {
       port: int('SANDBOX_PORT', 0, 0, 65535),
       tls: bool('SANDBOX_TLS', false),
       accessTokenTtlSeconds: int('SANDBOX_ACCESS_TOKEN_TTL_SECONDS', 3600, 1),
+      limitAnswer: oneOf('SANDBOX_LIMIT_ANSWER', ['429', '403-TMRQ'] as const, '429'),
     },
     stet: {
       environment,

@@ -21,6 +21,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ STET_BASE_URL: 'http://127.0.0.1:4010' }).sandbox.linkPersonas).toBe(false)
   })
 
+  it('SANDBOX_LIMIT_ANSWER chooses how the embedded sandbox refuses past its limit: 429 (default) or 403-TMRQ', () => {
+    expect(loadConfig({}).sandbox.limitAnswer).toBe('429')
+    expect(loadConfig({ SANDBOX_LIMIT_ANSWER: '403-TMRQ' }).sandbox.limitAnswer).toBe('403-TMRQ')
+    expect(() => loadConfig({ SANDBOX_LIMIT_ANSWER: '403' })).toThrow(
+      /SANDBOX_LIMIT_ANSWER must be one of 429, 403-TMRQ/,
+    )
+  })
+
   it('reports every bad setting at once, each line naming it', () => {
     let error: unknown
     try {
