@@ -65,6 +65,9 @@ describe('loadConfig', () => {
       STET_QWAC_CERT_FILE: '/c.pem',
       STET_QWAC_KEY_FILE: '/ck.pem',
       TOKEN_ENCRYPTION_KEYS: `2026-01:${Buffer.alloc(32, 7).toString('base64url')}`,
+      AUTH_JWKS_URL: 'https://idp.example/.well-known/jwks.json',
+      AUTH_ISSUER: 'https://idp.example/',
+      AUTH_AUDIENCE: 'stet-gateway',
     })
     expect(live.auth.devTokens).toBe(false)
     expect(live.quota.trustEmptyStore).toBe(false)
