@@ -3,7 +3,7 @@
  * The only module that sees every concern; everything else takes its own slice of the config.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { readFile } from 'node:fs/promises'
+import path from 'node:path'
 import { ApolloServer } from '@apollo/server'
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -13,6 +13,7 @@ import { createCallerAuthentication } from './auth/caller-authentication.js'
 import { loadTrustedDocuments, trustedDocumentsPlugin } from './auth/trusted-documents.js'
 import { FreshnessCache } from './cache/freshness-cache.js'
 import { FreshnessPolicy } from './cache/freshness-policy.js'
+import { RefusalMemory } from './cache/refusal-memory.js'
 import { systemClock, type Clock } from './clock.js'
 import type { Config } from './config/config.js'
 import { createContext, type GatewayContext, type Services } from './graphql/context.js'
@@ -31,16 +32,14 @@ import type { Logger } from './observability/logger.js'
 import { maskIban, silentLogger } from './observability/logger.js'
 import { createQuotaPolicy } from './quota/quota-ledger.js'
 import type { SandboxBank } from './sandbox/sandbox-bank.js'
-import { AccountDataService } from './services/account-data-service.js'
-import { AccountsService } from './services/accounts-service.js'
-import { BankReader } from './services/bank-reader.js'
-import { ConsentService } from './services/consent-service.js'
+import { createGatewayServices } from './services/gateway-services.js'
 import { linkPersonas, personasToLink, type LinkOutcome } from './services/persona-linking.js'
 import { createBankDispatcher } from './stet/bank-transport.js'
-import { resolveBankBaseUrl } from './stet/banks.js'
+import { resolveApp2AppAuthorizeBaseUrl, resolveBankBaseUrl } from './stet/banks.js'
 import { probeBankCredentials, type CredentialsVerdict } from './stet/credentials-probe.js'
-import { defaultKeyId } from './stet/http-signature.js'
+import { loadCredentials } from './stet/credentials.js'
 import { OAuthClient } from './stet/oauth-client.js'
+import { RecordSealer } from './stet/record-sealer.js'
 import { StetClient } from './stet/stet-client.js'
 import { TokenSource } from './stet/token-source.js'
 import { openStateStores } from './stores/state-stores.js'
@@ -63,14 +62,6 @@ export interface Gateway {
   /** A development bearer token (sandbox mode only). */
   devToken(psuId: string, options?: { present?: boolean; banks?: string[] }): Promise<string>
   close(): Promise<void>
-}
-
-interface Credentials {
-  readonly signingKeyPem: string
-  readonly keyId: string
-  readonly tls: { certPem: string; keyPem: string; caPem?: string } | undefined
-  readonly tppCertificatePem: string | undefined
-  readonly sandboxTls: { keyPem: string; certPem: string; caPem: string } | undefined
 }
 
 export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
@@ -113,6 +104,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         tppCertificatePem: credentials.tppCertificatePem ?? '',
         clientId: config.stet.clientId,
         accessTokenTtlSeconds: config.sandbox.accessTokenTtlSeconds,
+        limitAnswer: config.sandbox.limitAnswer,
+        // The bank keeps its tokens, consents and counts beside the gateway's data: a restart keeps the links.
+        dataDir: path.join(config.dataDir, 'sandbox'),
         clock,
         ...(credentials.sandboxTls === undefined ? {} : { tls: credentials.sandboxTls }),
       })
@@ -138,9 +132,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       clock,
       testClock: options.clock !== undefined,
       logger,
+      sealer: new RecordSealer(credentials.tokenKeys),
     })
     closers.push(() => stores.close())
-    const { ledger, keyv, lock, tokenStore } = stores
+    const { ledger, keyv, lock, tokenStore, connections, pending } = stores
     const cache = new FreshnessCache(keyv, {
       retentionMs: config.cache.retentionMs,
       // The lag this leaves on `fetchedAt` stays within a tenth of the shortest freshness the policy grants.
@@ -158,7 +153,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       { clientId: config.stet.clientId, baseUrlFor, clientSetting: settings.clientId },
       { dispatcher },
     )
-    const tokens = new TokenSource({ store: tokenStore, refresher: oauth, clock })
+    // The same lease as the reads' single-flight: with Redis, one refresh per connection across every replica.
+    const tokens = new TokenSource({ store: tokenStore, refresher: oauth, clock, lease: lock })
     const stet = new StetClient(
       {
         clientId: config.stet.clientId,
@@ -173,19 +169,27 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       { tokens, clock, dispatcher },
     )
     const t = config.stet.timeouts
-    const reader = new BankReader({
+    const services = createGatewayServices({
       tpp,
-      cache,
-      ledger,
-      policy: new FreshnessPolicy({ minMaxAgeMs: config.cache.minBatchMaxAgeMs }),
-      lock,
+      defaultBank: config.stet.defaultBank,
       clock,
+      cache,
+      refusals: new RefusalMemory(keyv, { retentionMs: config.cache.retentionMs }),
+      policy: new FreshnessPolicy({ minMaxAgeMs: config.cache.minBatchMaxAgeMs }),
+      ledger,
+      lock,
       lockTtlMs: t.connectMs + t.headersMs + t.bodyMs + 5000,
+      stet,
+      oauth,
+      tokens,
+      tokenStore,
+      connections,
+      pending,
+      redirectUris: config.stet.redirectUris,
+      // The bank app's universal links are live hosts: no use in front of a sandbox (NOTES §1).
+      app2AppBaseUrlFor: config.stet.environment === 'live' ? resolveApp2AppAuthorizeBaseUrl : undefined,
       onStoreError: (error) => logger.warn({ err: String(error) }, 'cache store error'),
     })
-    const accounts = new AccountsService({ reader, stet, defaultBank: config.stet.defaultBank })
-    const consents = new ConsentService({ reader, stet, accounts })
-    const services: Services = { accounts, data: new AccountDataService({ reader, stet, clock }), reader, consents }
 
     readiness.add({
       name: 'store',
@@ -229,11 +233,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         {
           bank: config.stet.defaultBank,
           redirectUri: config.stet.redirectUri,
-          oauth,
-          tokens,
-          tokenStore,
-          accounts,
-          consents,
+          ...services.connections,
+          connections: services.connections.list,
+          consents: services.consents,
+          accounts: services.accounts,
           dispatcher,
         },
         personasToLink(config.sandbox.personaIds),
@@ -330,44 +333,6 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   } catch (error) {
     await close()
     throw error
-  }
-}
-
-async function loadCredentials(config: Config): Promise<Credentials> {
-  const creds = config.stet.credentials
-  if (creds.kind === 'dev-pki') {
-    const { loadOrCreateDevPki } = await import('./pki/dev-pki.js')
-    const pki = await loadOrCreateDevPki(creds.dir, { clientId: config.stet.clientId })
-    const tls = config.sandbox.tls
-      ? { certPem: pki.qwac.certPem, keyPem: pki.qwac.keyPem, caPem: pki.caCertPem }
-      : undefined
-    return {
-      signingKeyPem: pki.qsealc.keyPem,
-      keyId: config.stet.keyId ?? defaultKeyId('localhost', pki.qsealc.certPem),
-      tls,
-      tppCertificatePem: pki.qsealc.certPem,
-      sandboxTls: config.sandbox.tls
-        ? { keyPem: pki.server.keyPem, certPem: pki.server.certPem, caPem: pki.caCertPem }
-        : undefined,
-    }
-  }
-  const read = (file: string | undefined): Promise<string | undefined> =>
-    file === undefined ? Promise.resolve(undefined) : readFile(file, 'utf8')
-  const [signingKeyPem, certPem, keyPem, caPem] = await Promise.all([
-    readFile(creds.qsealcKeyFile, 'utf8'),
-    read(creds.qwacCertFile),
-    read(creds.qwacKeyFile),
-    read(creds.caFile),
-  ])
-  return {
-    signingKeyPem,
-    keyId: config.stet.keyId ?? config.stet.clientId,
-    tls:
-      certPem === undefined || keyPem === undefined
-        ? undefined
-        : { certPem, keyPem, ...(caPem === undefined ? {} : { caPem }) },
-    tppCertificatePem: undefined,
-    sandboxTls: undefined,
   }
 }
 

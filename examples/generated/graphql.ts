@@ -52,6 +52,17 @@ export type CashAccountType =
   /** A code outside the STET set: see `cashAccountTypeCode` for what the bank sent. */
   | 'UNKNOWN'
 
+/** A bank connection's state, derived from what the gateway holds and what the bank last said. */
+export type ConnectionStatus =
+  /** Linked, and the bank accepted a consent: reads work as the consent grants. */
+  | 'ACTIVE'
+  /** Linked, but no consent granting anything is in force: the account list only (call updateConsent). */
+  | 'CONSENT_REQUIRED'
+  /** Never linked, or disconnected with disconnectBank: nothing is held. */
+  | 'DISCONNECTED'
+  /** The bank refused a token refresh or the 180 days since the last authorisation passed: cached values are served stale, no bank call (call startBankAuthorization). */
+  | 'REAUTHORIZATION_REQUIRED'
+
 /** The direction of the amount (STET creditDebitIndicator). */
 export type CreditDebitIndicator =
   /** Credit: money in. */
@@ -121,6 +132,20 @@ export type TransactionStatus =
   | 'RJCT'
   /** A code outside the STET set: see `statusCode` for what the bank sent. */
   | 'UNKNOWN'
+
+/** What the PSU grants at one bank. Replaces the consent in force; every IBAN must be one of the PSU's accounts there. */
+export type UpdateConsentInput = {
+  /** IBANs whose balances the PSU grants. */
+  balances: Array<Scalars['String']['input']>
+  /** 5-digit bank code; default: the caller's bank. */
+  bank?: InputMaybe<Scalars['String']['input']>
+  /** IBANs whose authorised overdraft the PSU grants. */
+  overdrafts: Array<Scalars['String']['input']>
+  /** Whether the PSU grants their identity (GET /end-user-identity). */
+  psuIdentity: Scalars['Boolean']['input']
+  /** IBANs whose transactions the PSU grants. */
+  transactions: Array<Scalars['String']['input']>
+}
 
 export type DashboardQueryVariables = Exact<{
   bank?: InputMaybe<Scalars['String']['input']>

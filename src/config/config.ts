@@ -38,6 +38,8 @@ export interface Config {
     readonly port: number
     readonly tls: boolean
     readonly accessTokenTtlSeconds: number
+    /** How the embedded sandbox refuses past its daily limit: `429`, or BPCE's `403` with `message: "TMRQ"`. */
+    readonly limitAnswer: '429' | '403-TMRQ'
   }
   readonly stet: {
     readonly environment: 'sandbox' | 'live'
@@ -62,8 +64,19 @@ export interface Config {
     readonly defaultBank: string
     readonly timeouts: { readonly connectMs: number; readonly headersMs: number; readonly bodyMs: number }
     readonly maxConnectionsPerOrigin: number
+    /** The first of `redirectUris`: where the sandbox personas' own authorisation returns (persona linking). */
     readonly redirectUri: string
+    /**
+     * REDIRECT_URIS: the only redirect URIs `startBankAuthorization` accepts, compared as exact strings (RFC 6749
+     * §3.1.2.2 asks for registered redirection endpoints; the bank compares them strictly, NOTES §4).
+     */
+    readonly redirectUris: readonly string[]
   }
+  /**
+   * TOKEN_ENCRYPTION_KEYS: the keys that seal tokens and connection records at rest (JWE dir + A256GCM), oldest first;
+   * the last seals new records. Absent in sandbox mode = one key generated under DATA_DIR/keys.
+   */
+  readonly tokenKeys: readonly { readonly kid: string; readonly key: Uint8Array }[] | undefined
   readonly store:
     { readonly kind: 'embedded' } | { readonly kind: 'redis'; readonly url: string; readonly prefix: string }
   readonly quota: {
@@ -143,6 +156,11 @@ export function loadConfig(env: Env): Config {
     }
     return n
   }
+  const list = (name: string): string[] =>
+    (opt(name) ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
   const bool = (name: string, fallback: boolean): boolean => {
     const raw = opt(name)
     if (raw === undefined) return fallback
@@ -158,11 +176,6 @@ export function loadConfig(env: Env): Config {
     problems.push(`${name} must be one of ${values.join(', ')} (got "${raw}")`)
     return fallback
   }
-  const list = (name: string): string[] =>
-    (opt(name) ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean)
   const url = (name: string, protocols: string[]): string | undefined => {
     const raw = opt(name)
     if (raw === undefined) return undefined
@@ -206,6 +219,19 @@ export function loadConfig(env: Env): Config {
     }
   }
   const storeUrl = url('STORE_URL', ['redis:', 'rediss:'])
+  const redirectUris = list('REDIRECT_URIS')
+  for (const uri of redirectUris) {
+    if (!URL.canParse(uri) || !['http:', 'https:'].includes(new URL(uri).protocol) || new URL(uri).hash !== '') {
+      problems.push(`REDIRECT_URIS must be absolute http(s) URLs without a fragment, comma-separated (got "${uri}")`)
+    }
+  }
+  if (redirectUris.length === 0) redirectUris.push(str('STET_REDIRECT_URI', `http://localhost:${port}/callback`))
+  const tokenKeys = parseTokenKeys(opt('TOKEN_ENCRYPTION_KEYS'), problems)
+  if (tokenKeys === undefined && environment === 'live') {
+    problems.push(
+      'TOKEN_ENCRYPTION_KEYS is required when STET_ENVIRONMENT=live (kid:base64url-32-bytes, comma-separated)',
+    )
+  }
   const logLevel = oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info')
   const auth = loadAuthConfig(env, environment, problems)
 
@@ -242,6 +268,7 @@ export function loadConfig(env: Env): Config {
       port: int('SANDBOX_PORT', 0, 0, 65535),
       tls: bool('SANDBOX_TLS', false),
       accessTokenTtlSeconds: int('SANDBOX_ACCESS_TOKEN_TTL_SECONDS', 3600, 1),
+      limitAnswer: oneOf('SANDBOX_LIMIT_ANSWER', ['429', '403-TMRQ'] as const, '429'),
     },
     stet: {
       environment,
@@ -265,8 +292,10 @@ export function loadConfig(env: Env): Config {
         bodyMs: int('STET_BODY_TIMEOUT_MS', 15000, 1),
       },
       maxConnectionsPerOrigin: int('STET_MAX_CONNECTIONS', 32, 1, 1024),
-      redirectUri: str('STET_REDIRECT_URI', `http://localhost:${port}/callback`),
+      redirectUri: redirectUris[0] ?? '',
+      redirectUris,
     },
+    tokenKeys,
     store:
       storeUrl === undefined
         ? { kind: 'embedded' }
@@ -305,4 +334,28 @@ export function loadConfig(env: Env): Config {
   }
   if (problems.length > 0) throw new ConfigInvalidError(problems)
   return Object.freeze(config)
+}
+
+/**
+ * `TOKEN_ENCRYPTION_KEYS=2026-01:<base64url of 32 random bytes>,2026-06:<…>`: a `kid` (letters, digits, `.`, `_`, `-`),
+ * a colon, then the AES-256 key. Oldest first: to rotate, append a new key; drop an old one only once no record uses it.
+ * `openssl rand -base64 32 | tr '+/' '-_' | tr -d '='` makes a key.
+ */
+function parseTokenKeys(raw: string | undefined, problems: string[]): { kid: string; key: Uint8Array }[] | undefined {
+  if (raw === undefined) return undefined
+  const keys: { kid: string; key: Uint8Array }[] = []
+  for (const part of raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const m = /^([A-Za-z0-9._-]{1,64}):([A-Za-z0-9_-]+={0,2})$/.exec(part)
+    const key = m?.[2] === undefined ? undefined : Buffer.from(m[2], 'base64url')
+    if (m?.[1] === undefined || key === undefined || key.byteLength !== 32) {
+      problems.push('TOKEN_ENCRYPTION_KEYS entries must be kid:base64url of 32 bytes (got an entry that is not)')
+      continue
+    }
+    if (keys.some((k) => k.kid === m[1])) problems.push(`TOKEN_ENCRYPTION_KEYS names the key id "${m[1]}" twice`)
+    keys.push({ kid: m[1], key: new Uint8Array(key) })
+  }
+  return keys.length === 0 ? undefined : keys
 }

@@ -60,3 +60,11 @@ export class BankNotLinkedError extends GatewayError {
     super(`this PSU has no connection to bank ${bank}: link it first`)
   }
 }
+
+/** The bank refused this data under the consent in force; answered from memory, no call made (DESIGN inv. 11). */
+export class RememberedRefusalError extends GatewayError {
+  readonly code = 'CONSENT_REQUIRED'
+  constructor() {
+    super('the bank refused this data under the consent in force (remembered until the consent changes: no call made)')
+  }
+}

@@ -163,9 +163,10 @@ function parseJson(text: string): unknown {
 
 /** RFC 6749 §5.2: 400 (or 401) with `{error}`; `invalid_grant` means the PSU must go through SCA again (NOTES §4). */
 function toOAuthError(operation: StetOperation, status: number, text: string): Error {
-  if (status === 429) return new BankLimitReachedError(operation)
-  if (status >= 500 || status === 408) return new BankUnavailableError(operation, false, status)
   const body = errorBodySchema.safeParse(parseJson(text))
+  const message = body.success && typeof body.data.message === 'string' ? body.data.message.trim().toUpperCase() : ''
+  if (status === 429 || (status === 403 && message === 'TMRQ')) return new BankLimitReachedError(operation)
+  if (status >= 500 || status === 408 || message === 'INTE') return new BankUnavailableError(operation, false, status)
   const oauthError = body.success && typeof body.data.error === 'string' ? body.data.error : undefined
   if (oauthError === 'invalid_grant') return new ReauthorizationRequiredError('invalid-grant')
   return new OAuthRequestRejectedError(operation, status, oauthError)

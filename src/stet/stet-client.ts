@@ -3,7 +3,7 @@
  * PSU-* headers and is not counted by the bank; a `Reservation` is a unit of the daily budget taken before the call and
  * NEVER sends a PSU-* header. What happens to the reservation follows invariant 4:
  * - released only when the request provably never left (refused, unresolved, or a failure before sending: no token);
- * - marked exhausted on 429; kept spent on 5xx, timeouts, resets and every answer;
+ * - marked exhausted on the bank's limit answer (429, or 403 `TMRQ`: NOTES §5); kept spent on 5xx, timeouts, resets and every answer;
  * - the one replay after `401 invalid_token` takes its own unit first (`reserveReplay`, invariant 2), and a second 401
  *   ends in REAUTHORIZATION_REQUIRED. Nothing else is ever retried: each attempt may count against the bank's limit.
  * Every 2xx body is shape-checked (stet-schemas.ts) before use; errors never carry the bank's body (invariant 10).
@@ -17,7 +17,7 @@ import type { ConsentAccess } from '../stet-api/wire.js'
 import { STET_BASE_PATH } from '../stet-api/wire.js'
 import type { BankTlsOptions } from './bank-transport.js'
 import type { BankAnswer } from './bank-answer.js'
-import { checkBody, errorMessageOf, isInvalidTokenAnswer, toBankError } from './bank-answer.js'
+import { bpceCodeOf, checkBody, isInvalidTokenAnswer, isLimitAnswer, toBankError } from './bank-answer.js'
 import { createBankDispatcher, hasNeverLeft, joinPath, networkErrorCode, readBodyText } from './bank-transport.js'
 import { computeDigest, signRequest } from './http-signature.js'
 import { psuHeaders } from './psu-headers.js'
@@ -138,12 +138,15 @@ export class StetClient {
     this.#dispatcher = deps.dispatcher ?? createBankDispatcher(options)
   }
 
-  /** `GET /accounts`. A 404 `NAAC` (no eligible or authorised account) is an empty list (NOTES §5). */
+  /**
+   * `GET /accounts`. `NAAC` (no eligible or authorised account) is an empty list, not an error, whatever 4xx status
+   * carries it (NOTES §5; Yolt and Tink both map it so).
+   */
   listAccounts(ref: ConnectionRef, access: BankAccess): Promise<CheckedAccounts> {
     const empty = (): CheckedAccounts => ({ accounts: [], _links: { self: { href: `${STET_BASE_PATH}/accounts` } } })
     return this.#call(ref, access, { operation: 'accounts', method: 'GET', resourcePath: '/accounts' }, (answer) => {
       if (answer.status === 204) return empty()
-      if (answer.status === 404) return errorMessageOf(answer) === 'NAAC' ? empty() : undefined
+      if (answer.status >= 400) return bpceCodeOf(answer) === 'NAAC' ? empty() : undefined
       return checkBody('accounts', answer, halAccountsSchema)
     })
   }
@@ -267,10 +270,14 @@ export class StetClient {
       if (value === undefined) throw new UnexpectedBankResponseError(request.operation, answer.status)
       return value
     }
-    const handled = answer.status === 404 ? accept(answer) : undefined
+    // The limit first: a 403 TMRQ must never reach a handler or the consent mapping (NOTES §5).
+    if (isLimitAnswer(answer)) {
+      if (current.kind === 'reservation') await quietly(current.markExhausted())
+      throw toBankError(request.operation, answer)
+    }
+    const handled = answer.status >= 400 && answer.status < 500 ? accept(answer) : undefined
     if (handled !== undefined) return handled
-    if (answer.status === 429 && current.kind === 'reservation') await quietly(current.markExhausted())
-    throw toBankError(request.operation, answer.status)
+    throw toBankError(request.operation, answer)
   }
 
   /**

@@ -67,7 +67,10 @@ export class BankBadRequestError extends GatewayError {
   }
 }
 
-/** 429: the bank's own daily limit answered (bank page "Limits"). The reservation, if any, is marked exhausted. */
+/**
+ * The bank's own daily limit answered (bank page "Limits"): a 429, or a 403 whose `message` is `TMRQ` (Groupe BPCE's
+ * code, NOTES §5). Either way the reservation, if any, is marked exhausted; never a consent error, never retried.
+ */
 export class BankLimitReachedError extends GatewayError {
   readonly code = 'BANK_LIMIT_REACHED'
   constructor(
@@ -146,6 +149,20 @@ export class ReplayRefusedError extends GatewayError {
   readonly code = 'QUOTA_EXHAUSTED'
   constructor(readonly operation: StetOperation) {
     super(`no unattended bank call left to replay the request after a token refresh (${operation})`)
+  }
+}
+
+/**
+ * The bank's `NIMP` (not implemented, NOTES §5): the bank does not serve this here. Not a consent or input problem, and
+ * not an outage: asking again will not help, so it has a code of its own.
+ */
+export class BankNotImplementedError extends GatewayError {
+  readonly code = 'BANK_NOT_IMPLEMENTED'
+  constructor(
+    readonly operation: StetOperation,
+    readonly status: number,
+  ) {
+    super(`the bank does not implement this request (${operation}, status ${status})`)
   }
 }
 

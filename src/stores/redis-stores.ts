@@ -4,7 +4,10 @@ import { createClient, type RedisClientType } from 'redis'
 import { cacheCodec } from '../cache/cache-codec.js'
 import { RedisLock } from '../cache/redis-lock.js'
 import { RedisLedger } from '../quota/redis-ledger.js'
-import { RedisTokenStore, StoreWithMemoryFallback } from '../stet/persistent-token-stores.js'
+import { SealedTokenStore, StoreWithMemoryFallback } from '../stet/persistent-token-stores.js'
+import { ConnectionStore } from './connection-store.js'
+import { PendingAuthorizationStore } from './pending-authorizations.js'
+import { RedisRecordBackend } from './redis-record-backend.js'
 import type { StateStoreDeps, StateStores } from './state-stores.js'
 
 /**
@@ -29,15 +32,18 @@ export async function openRedisStores(
     trustEmptyStore: options.trustEmptyStore,
     ...(deps.testClock ? { clock: deps.clock } : {}),
   })
+  const records = new RedisRecordBackend(client, { prefix: options.prefix })
   const keyvRedis = new KeyvRedis(client, { throwOnErrors: true, throwOnConnectError: true })
   return {
     ledger,
     keyv: new Keyv({ store: keyvRedis, namespace: `${options.prefix}cache`, throwOnErrors: true, ...cacheCodec }),
     lock: new RedisLock(client, { prefix: options.prefix }),
     tokenStore: new StoreWithMemoryFallback(
-      new RedisTokenStore(client, { tpp: deps.tpp, prefix: options.prefix, clock: deps.clock }),
+      new SealedTokenStore(records, deps.sealer, { tpp: deps.tpp, clock: deps.clock }),
       (error) => deps.logger.warn({ err: String(error) }, 'token store error'),
     ),
+    connections: new ConnectionStore(records, deps.sealer, { tpp: deps.tpp }),
+    pending: new PendingAuthorizationStore(records, deps.sealer, { tpp: deps.tpp }),
     close: async () => {
       await ledger.close()
       // `close()` waits for the server; with the store gone it would wait forever (fail fast instead).

@@ -4,6 +4,7 @@
  * holds: another replica's write, a present read's rewrite, an invalidation (consent change) and an expiry are all
  * seen at the next read. Bounded by bytes.
  */
+import { randomBytes } from 'node:crypto'
 import { randomUUID } from 'node:crypto'
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { createClient } from 'redis'
@@ -12,6 +13,7 @@ import { FreshnessCache, type CacheEntry } from '../../src/cache/freshness-cache
 import { systemClock } from '../../src/clock.js'
 import { createLogger } from '../../src/observability/logger.js'
 import { createQuotaPolicy } from '../../src/quota/quota-ledger.js'
+import { RecordSealer } from '../../src/stet/record-sealer.js'
 import { openRedisStores } from '../../src/stores/redis-stores.js'
 import type { StateStoreDeps, StateStores } from '../../src/stores/state-stores.js'
 
@@ -22,6 +24,7 @@ const deps: StateStoreDeps = {
   clock: systemClock,
   testClock: false,
   logger: createLogger('silent'),
+  sealer: new RecordSealer([{ kid: 'test', key: new Uint8Array(randomBytes(32)) }]),
 }
 const prefixes: string[] = []
 afterAll(async () => {

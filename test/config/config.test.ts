@@ -33,6 +33,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ STET_BASE_URL: 'http://127.0.0.1:4010' }).sandbox.linkPersonas).toBe(false)
   })
 
+  it('SANDBOX_LIMIT_ANSWER chooses how the embedded sandbox refuses past its limit: 429 (default) or 403-TMRQ', () => {
+    expect(loadConfig({}).sandbox.limitAnswer).toBe('429')
+    expect(loadConfig({ SANDBOX_LIMIT_ANSWER: '403-TMRQ' }).sandbox.limitAnswer).toBe('403-TMRQ')
+    expect(() => loadConfig({ SANDBOX_LIMIT_ANSWER: '403' })).toThrow(
+      /SANDBOX_LIMIT_ANSWER must be one of 429, 403-TMRQ/,
+    )
+  })
+
   it('reports every bad setting at once, each line naming it', () => {
     let error: unknown
     try {
@@ -68,6 +76,7 @@ describe('loadConfig', () => {
       STET_QSEALC_KEY_FILE: '/k.pem',
       STET_QWAC_CERT_FILE: '/c.pem',
       STET_QWAC_KEY_FILE: '/ck.pem',
+      TOKEN_ENCRYPTION_KEYS: `2026-01:${Buffer.alloc(32, 7).toString('base64url')}`,
       AUTH_JWKS_URL: 'https://idp.example/.well-known/jwks.json',
       AUTH_ISSUER: 'https://idp.example/',
       AUTH_AUDIENCE: 'stet-gateway',
@@ -75,6 +84,29 @@ describe('loadConfig', () => {
     expect(live.auth.devTokens).toBe(false)
     expect(live.quota.trustEmptyStore).toBe(false)
     expect(live.sandbox.linkPersonas).toBe(false)
+  })
+
+  it('TOKEN_ENCRYPTION_KEYS: kid:base64url of 32 bytes, oldest first; required live; every bad entry named', () => {
+    const k = (n: number) => Buffer.alloc(32, n).toString('base64url')
+    const config = loadConfig({ TOKEN_ENCRYPTION_KEYS: `old:${k(1)}, new:${k(2)}` })
+    expect(config.tokenKeys?.map((key) => key.kid)).toEqual(['old', 'new'])
+    expect(config.tokenKeys?.[1]?.key).toEqual(new Uint8Array(Buffer.alloc(32, 2)))
+    expect(loadConfig({}).tokenKeys).toBeUndefined() // sandbox: generated under DATA_DIR
+    expect(() => loadConfig({ TOKEN_ENCRYPTION_KEYS: `short:${Buffer.alloc(16).toString('base64url')}` })).toThrow(
+      /TOKEN_ENCRYPTION_KEYS entries must be kid:base64url of 32 bytes/,
+    )
+    expect(() => loadConfig({ TOKEN_ENCRYPTION_KEYS: `a:${k(1)},a:${k(2)}` })).toThrow(/names the key id "a" twice/)
+    expect(() => loadConfig({ STET_ENVIRONMENT: 'live' })).toThrow(/TOKEN_ENCRYPTION_KEYS is required/)
+  })
+
+  it('REDIRECT_URIS: an allow-list of absolute http(s) URLs; default the local callback', () => {
+    expect(loadConfig({}).stet.redirectUris).toEqual(['http://localhost:4000/callback'])
+    const config = loadConfig({ REDIRECT_URIS: 'https://app.example/cb, http://localhost:5173/bank-callback' })
+    expect(config.stet.redirectUris).toEqual(['https://app.example/cb', 'http://localhost:5173/bank-callback'])
+    expect(config.stet.redirectUri).toBe('https://app.example/cb')
+    expect(() => loadConfig({ REDIRECT_URIS: 'https://app.example/cb#x,myapp://cb' })).toThrow(
+      /REDIRECT_URIS must be absolute http\(s\) URLs without a fragment[^\n]*\n.*myapp/,
+    )
   })
 
   it('per-bank limits can lower the bank limit, never raise it', () => {
