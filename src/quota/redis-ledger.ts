@@ -5,7 +5,7 @@
  * - Atomic: each reserve is one Lua script (`reserve-script.ts`) that checks both windows and only then adds the
  *   grant; the gateway never reads then writes. The script has written the grant before it answers (invariant 3);
  *   with `waitReplicas` the grant is also on that many replicas (`WAIT`) before the request may leave, so a failover
- *   that promotes one of them cannot forget it. How long Redis keeps it across a crash is its persistence setting,
+ *   that promotes one of them cannot forget it (witnesses are not waited for: one forgotten reads as a loss). How long Redis keeps it across a crash is its persistence setting,
  *   and a restart that loses it is invariant 6, below.
  * - One clock: the scripts take `TIME` from Redis; the `clock` option replaces it with an ARGV, for tests only.
  * - Fail closed: commands fail at once while their node is unreachable (no offline queue), every command has a
@@ -40,6 +40,7 @@ import {
   CLUSTER_SLOTS,
   createRedisConnection,
   isCluster,
+  pipelinePerKey,
   sendCommandFor,
   slotOf,
   slotTagFor,
@@ -94,7 +95,7 @@ const MIDNIGHT_DAYS_AROUND = 3
 /** A store whose witnesses or epoch change more often than this during one call is not a store to count on. */
 const MAX_EPOCH_ATTEMPTS = 6
 /** Witnesses written or read at once when a store is initialised (16384 on a cluster). */
-const WITNESS_BATCH = 512
+const WITNESS_BATCH = 4096
 /** Errors a Redis node answers while it cannot serve yet (a failover, a load): the command did not run. */
 const TRANSIENT_REPLIES = ['CLUSTERDOWN', 'TRYAGAIN', 'LOADING', 'MASTERDOWN', 'READONLY']
 
@@ -178,6 +179,7 @@ export class RedisLedger implements QuotaLedger, ReservationStore {
   #firstAttempt: Promise<void> | undefined
   /** A connection attempt is under way (node-redis: from connect or 'reconnecting' to 'ready' or 'error'). */
   #attempting = true
+  #establishing: Promise<WitnessEpoch> | undefined
   /** Cluster only: node-redis does not retry a cluster's first discovery; we do, in the background. */
   #rediscoverTimer: NodeJS.Timeout | undefined
 
@@ -306,7 +308,10 @@ export class RedisLedger implements QuotaLedger, ReservationStore {
 
   /** The record to count under; the first call reads it, or initialises the store. */
   async #currentEpoch(): Promise<WitnessEpoch> {
-    this.#epoch ??= await this.#establish(undefined)
+    if (this.#epoch !== undefined) return this.#epoch
+    // One initialisation per instance, however many reserves arrive before it is done.
+    this.#establishing ??= this.#establish(undefined).finally(() => (this.#establishing = undefined))
+    this.#epoch = await this.#establishing
     return this.#epoch
   }
 
@@ -344,13 +349,26 @@ export class RedisLedger implements QuotaLedger, ReservationStore {
     throw new StoreUnavailableError('the quota store epoch kept changing')
   }
 
-  /** Writes every missing witness as the record says (clean or lost), then marks the record ready. */
+  /**
+   * Writes every missing witness as the record says, then marks the record ready. A lost witness carries the end of
+   * the windows of the store's now (asked once, with the first witness); every other is a plain `SET NX`, pipelined
+   * per node (16384 of them on a cluster).
+   */
   async #initialise(epoch: WitnessEpoch): Promise<void> {
-    const keys = this.#witnessKeys()
+    const [first, ...keys] = this.#witnessKeys()
+    if (first === undefined) return
+    const [status, , value] = toStrings(
+      await this.#evalScript(
+        SCRIPTS.writeWitness,
+        [first],
+        ['', epoch.id, epoch.missing, this.#nowOverride(), this.#policy.windows, ...this.#midnights()],
+      ),
+    )
+    if (status === 'clock-skew' || value === undefined || value === '')
+      throw new StoreUnavailableError('the quota store clock is days away from ours')
     for (let i = 0; i < keys.length; i += WITNESS_BATCH) {
-      await Promise.all(
-        keys.slice(i, i + WITNESS_BATCH).map((key) => this.#writeWitness(key, '', epoch.id, epoch.missing)),
-      )
+      const batch = keys.slice(i, i + WITNESS_BATCH)
+      await this.#call(() => pipelinePerKey(this.#client, batch, (key) => ['SET', key, value, 'NX']))
     }
     await this.#evalScript(SCRIPTS.epochReady, [this.#epochKey()], [epoch.id])
   }
@@ -359,10 +377,9 @@ export class RedisLedger implements QuotaLedger, ReservationStore {
   async #noWitness(): Promise<boolean> {
     const keys = this.#witnessKeys()
     for (let i = 0; i < keys.length; i += WITNESS_BATCH) {
-      const found = await Promise.all(
-        keys.slice(i, i + WITNESS_BATCH).map((key) => this.#call(() => this.#client.get(key))),
-      )
-      if (found.some((value) => value !== null)) return false
+      const batch = keys.slice(i, i + WITNESS_BATCH)
+      const found = await this.#call(() => pipelinePerKey(this.#client, batch, (key) => ['EXISTS', key]))
+      if (found.some((exists) => exists !== 0)) return false
     }
     return true
   }
@@ -392,8 +409,8 @@ export class RedisLedger implements QuotaLedger, ReservationStore {
         [expected, epochId, mode, this.#nowOverride(), this.#policy.windows, ...this.#midnights()],
       ),
     )
+    // Not waited for on replicas: a witness a failover forgets reads as a lost slot again (fail closed).
     if (status === 'clock-skew') throw new StoreUnavailableError('the quota store clock is days away from ours')
-    if (status === 'ok') await this.#awaitReplicas(key)
   }
 
   async #readEpoch(): Promise<WitnessEpoch | undefined> {

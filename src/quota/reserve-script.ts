@@ -134,21 +134,21 @@ return { 'ok', num(until_at) }
 /**
  * Compare-and-set a slot's witness. KEYS[1] the witness. ARGV[1] the value expected ('' = missing), ARGV[2] the
  * epoch id, ARGV[3] `clean` or `lost` (lost until the windows of the store's now have passed), ARGV[4] nowOverride,
- * ARGV[5] windows, ARGV[6..] Paris midnights. Returns { status, witness held afterwards }: `ok` when written,
- * `changed` when the witness was not what was expected (nothing done), `clock-skew`.
+ * ARGV[5] windows, ARGV[6..] Paris midnights. Returns { status, witness held afterwards, value meant }: `ok` when
+ * written, `changed` when the witness was not what was expected (nothing done), `clock-skew`.
  */
 export const WRITE_WITNESS_SCRIPT = `${CLOCK_AND_DAY}${CONSTANTS}
 local current = redis.call('GET', KEYS[1]) or ''
-if current ~= ARGV[1] then return { 'changed', current } end
 local value = ARGV[2]
 if ARGV[3] == 'lost' then
   local now = clock_now(ARGV[4])
   local day_start, day_end = paris_day(now, 6)
-  if not day_start or not day_end then return { 'clock-skew', current } end
+  if not day_start or not day_end then return { 'clock-skew', current, '' } end
   value = ARGV[2] .. '|' .. num(windows_end(now, day_end, ARGV[5]))
 end
+if current ~= ARGV[1] then return { 'changed', current, value } end
 redis.call('SET', KEYS[1], value)
-return { 'ok', value }
+return { 'ok', value, value }
 `
 
 /**

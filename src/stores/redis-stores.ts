@@ -1,45 +1,72 @@
-import KeyvRedis from '@keyv/redis'
+import KeyvRedis, { type RedisClientConnectionType } from '@keyv/redis'
 import Keyv from 'keyv'
-import { createClient, type RedisClientType } from 'redis'
+import type { RedisClientType } from 'redis'
 import { cacheCodec } from '../cache/cache-codec.js'
 import { RedisLock } from '../cache/redis-lock.js'
 import { RedisLedger } from '../quota/redis-ledger.js'
+import type { RedisTarget } from '../redis/redis-connection.js'
+import { createRedisConnection, isCluster } from '../redis/redis-connection.js'
 import { RedisTokenStore, StoreWithMemoryFallback } from '../stet/persistent-token-stores.js'
 import type { StateStoreDeps, StateStores } from './state-stores.js'
 
 /**
- * One Redis for every replica. Commands fail fast while it is down (no offline queue): unattended calls then fail
- * closed, and the tokens kept in memory let present-PSU calls go on.
+ * One Redis, or one Redis Cluster, for every replica. Commands fail fast while a node is down (no offline queue):
+ * unattended calls then fail closed, and the tokens kept in memory let present-PSU calls go on.
+ *
+ * On a cluster every command here is single-key (a cache entry, its invalidation mark, a lock, a token record) or a
+ * script over one key, so nothing needs a shared slot but the ledger, whose keys carry the PSU's hash tag.
  */
 export async function openRedisStores(
-  options: { url: string; prefix: string; trustEmptyStore: boolean },
+  options: {
+    /** A single server by URL, or `target` (a single server or a cluster). */
+    url?: string
+    target?: RedisTarget
+    prefix: string
+    trustEmptyStore: boolean
+    /** Default 0. */
+    waitReplicas?: number
+  },
   deps: StateStoreDeps,
 ): Promise<StateStores> {
-  const client = createClient({
-    url: options.url,
-    disableOfflineQueue: true,
-    socket: { connectTimeout: 2000 },
-  }) as RedisClientType
+  const target: RedisTarget = options.target ?? { kind: 'single', url: options.url ?? 'redis://127.0.0.1:6379' }
+  const client = createRedisConnection(target, { connectTimeoutMs: 2000 })
   client.on('error', (error: unknown) => deps.logger.warn({ err: String(error) }, 'redis error'))
+  if (isCluster(client)) {
+    client.on('node-error', (error: unknown, node: unknown) =>
+      deps.logger.warn({ err: String(error), node }, 'redis cluster node error'),
+    )
+  }
   await client.connect()
   const ledger = new RedisLedger({
-    url: options.url,
+    target,
     policy: deps.policy,
     prefix: `${options.prefix}quota:`,
     trustEmptyStore: options.trustEmptyStore,
+    waitReplicas: options.waitReplicas ?? 0,
     ...(deps.testClock ? { clock: deps.clock } : {}),
   })
-  const keyvRedis = new KeyvRedis(client, { throwOnErrors: true, throwOnConnectError: true })
+  const keyvRedis = new KeyvRedis(client as RedisClientConnectionType, {
+    throwOnErrors: true,
+    throwOnConnectError: true,
+  })
+  // The token store uses GET, SET and DEL on one key, which a cluster client routes by key and answers exactly as a
+  // single client does; its declared type is the single client's (persistent-token-stores.ts is issue 13's).
+  const tokenCommands = client as RedisClientType
   return {
     ledger,
     keyv: new Keyv({ store: keyvRedis, namespace: `${options.prefix}cache`, throwOnErrors: true, ...cacheCodec }),
     lock: new RedisLock(client, { prefix: options.prefix }),
     tokenStore: new StoreWithMemoryFallback(
-      new RedisTokenStore(client, { tpp: deps.tpp, prefix: options.prefix, clock: deps.clock }),
+      new RedisTokenStore(tokenCommands, { tpp: deps.tpp, prefix: options.prefix, clock: deps.clock }),
       (error) => deps.logger.warn({ err: String(error) }, 'token store error'),
     ),
     close: async () => {
       await ledger.close()
+      if (isCluster(client)) {
+        // A cluster's close() waits for every node; one of them may be gone for good.
+        client.destroy()
+        return
+      }
       // `close()` waits for the server; with the store gone it would wait forever (fail fast instead).
       if (client.isReady) await client.close()
       else client.destroy()
