@@ -31,6 +31,8 @@ export interface LocalRedisCluster {
   readonly nodeList: string
   /** The node that serves `key`'s slot now (asks the cluster). */
   masterOf(key: string): Promise<ClusterNode>
+  /** Which node serves each slot now (one question to the cluster). */
+  slotOwners(): Promise<Map<number, ClusterNode>>
   /** SIGKILL, as in a crash. */
   kill(node: ClusterNode): Promise<void>
   /** Starts the node again on its port, empty (no persistence), with its cluster identity (nodes.conf). */
@@ -203,6 +205,14 @@ export async function startRedisCluster(
       const node = nodes.find((n) => n.address === address)
       if (node === undefined) throw new Error(`no master for ${key}`)
       return node
+    },
+    slotOwners: async () => {
+      const owners = new Map<number, ClusterNode>()
+      for (const [slot, address] of await slotMap()) {
+        const node = nodes.find((n) => n.address === address)
+        if (node !== undefined) owners.set(slot, node)
+      }
+      return owners
     },
     kill,
     restart: start,
