@@ -11,8 +11,8 @@ import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled'
-import { issueDevToken, loadOrCreateDevSecret } from './auth/dev-token.js'
-import { verifyCaller } from './auth/verify-caller.js'
+import { createCallerAuthentication } from './auth/caller-authentication.js'
+import { loadTrustedDocuments, trustedDocumentsPlugin } from './auth/trusted-documents.js'
 import { FreshnessCache } from './cache/freshness-cache.js'
 import { FreshnessPolicy } from './cache/freshness-policy.js'
 import { systemClock, type Clock } from './clock.js'
@@ -177,15 +177,21 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       logger.info({ personas: linked.map((o) => o.status) }, 'sandbox personas linked')
     }
 
-    const devSecret = await loadOrCreateDevSecret(config.dataDir)
+    const auth = await createCallerAuthentication(config.auth, {
+      dataDir: config.dataDir,
+      trustedProxies: config.http.trustedProxies,
+      defaultBank: config.stet.defaultBank,
+      clock,
+      logger,
+    })
     const devToken = (psuId: string, opts: { present?: boolean; banks?: string[] } = {}): Promise<string> => {
-      if (!config.auth.devTokens) throw new Error('development tokens are only available in sandbox mode')
-      return issueDevToken(
-        devSecret,
-        { psuId, present: opts.present ?? false, banks: opts.banks ?? [] },
-        { clock, ttlSeconds: 12 * 3600 },
-      )
+      if (auth.issueDevToken === undefined) throw new Error('development tokens are only available in sandbox mode')
+      return auth.issueDevToken({ psuId, present: opts.present ?? false, banks: opts.banks ?? [] }, 12 * 3600)
     }
+    const trustedDocuments =
+      config.auth.trustedDocumentsFile === undefined
+        ? undefined
+        : await loadTrustedDocuments(config.auth.trustedDocumentsFile)
 
     const schema = await buildGatewaySchema()
     const apollo = new ApolloServer<GatewayContext>({
@@ -195,7 +201,12 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       logger,
       // PERF-BASELINE: the cache-control plugin costs 4–7 µs per field and pretty-printed JSON ≈ 6 µs per response;
       // the gateway sets no HTTP cache hints and serves its own GraphiQL.
-      plugins: [operationPlugin, ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled()],
+      plugins: [
+        operationPlugin,
+        ...(trustedDocuments === undefined ? [] : [trustedDocumentsPlugin<GatewayContext>(trustedDocuments)]),
+        ApolloServerPluginCacheControlDisabled(),
+        ApolloServerPluginLandingPageDisabled(),
+      ],
       stringifyResult: (result) => JSON.stringify(result),
       introspection: true,
       includeStacktraceInErrorResponses: false,
@@ -206,14 +217,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
 
     const handler = await createGatewayHandler({
       apollo,
-      verifyCaller: (req) =>
-        verifyCaller(req, {
-          devTokens: config.auth.devTokens,
-          devSecret,
-          trustedProxies: config.http.trustedProxies,
-          defaultBank: config.stet.defaultBank,
-          clock,
-        }),
+      verifyCaller: auth.verifyCaller,
       createContext: (caller) => createContext(caller, services),
       graphiqlHeaders: async () =>
         config.auth.devTokens

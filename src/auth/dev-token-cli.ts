@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util'
 import { systemClock } from '../clock.js'
 import { loadConfig } from '../config/config.js'
-import { issueDevToken, loadOrCreateDevSecret } from './dev-token.js'
+import { issueDevToken, loadOrCreateDevSigningKey } from './dev-token.js'
 
 const { values } = parseArgs({
   options: {
@@ -29,10 +29,10 @@ if (!Number.isInteger(ttlSeconds) || ttlSeconds < 60 || ttlSeconds > 86_400) {
   console.error('--ttl must be an integer number of seconds between 60 and 86400 (development tokens are short-lived)')
   process.exit(2)
 }
-const secret = await loadOrCreateDevSecret(config.dataDir)
+const key = await loadOrCreateDevSigningKey(config.dataDir)
 console.log(
   await issueDevToken(
-    secret,
+    key,
     { psuId: values.psu, present: values.present, banks: values.bank ?? [] },
     { clock: systemClock, ttlSeconds },
   ),

@@ -1,21 +1,28 @@
 /**
- * Development callers (sandbox mode only, until real caller authentication lands): an HS256 JWT signed with a
- * secret kept under DATA_DIR. `present: true` makes it a frontend session where the PSU is at the keyboard; without
- * it, a partner/batch caller. Presence still needs the socket address: the token alone never carries an IP.
+ * Development callers (sandbox mode only): ES256 JWTs from the gateway's own issuer, signed with a key pair made once
+ * under DATA_DIR, and verified like an identity provider's tokens (`verify-token.ts`), only against that key.
+ * `present: true` makes a frontend session where the PSU is at the keyboard; without it, a partner/batch caller.
+ * Presence still needs the socket address: the token alone never carries an IP.
  */
-import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { jwtVerify, SignJWT } from 'jose'
+import {
+  calculateJwkThumbprint,
+  createLocalJWKSet,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  SignJWT,
+  type CryptoKey,
+  type JWK,
+} from 'jose'
 import type { Clock } from '../clock.js'
-import { GatewayError } from '../errors.js'
+import { DEV_TOKEN_ISSUER } from '../config/auth-config.js'
+import type { TokenProfile } from './token-profile.js'
 
-const ISSUER = 'stet-gateway-dev'
-const AUDIENCE = 'stet-gateway'
-
-export class UnauthenticatedError extends GatewayError {
-  readonly code = 'UNAUTHENTICATED'
-}
+export const DEV_TOKEN_AUDIENCE = 'stet-gateway'
+const ALG = 'ES256'
+const KEY_FILE = 'dev-token-key.json'
 
 export interface DevTokenClaims {
   readonly psuId: string
@@ -23,50 +30,66 @@ export interface DevTokenClaims {
   readonly banks: readonly string[]
 }
 
-export async function loadOrCreateDevSecret(dataDir: string): Promise<Uint8Array> {
-  const file = path.join(dataDir, 'dev-token.secret')
+/** The development signing key: private half for `npm run token` and the sandbox's GraphiQL, public half to verify. */
+export interface DevSigningKey {
+  readonly kid: string
+  readonly privateKey: CryptoKey
+  readonly publicJwk: JWK
+}
+
+/** Reads DATA_DIR/dev-token-key.json (a private JWK, 0600), making it on first use. */
+export async function loadOrCreateDevSigningKey(dataDir: string): Promise<DevSigningKey> {
+  const file = path.join(dataDir, KEY_FILE)
+  let stored: string | undefined
   try {
-    return Buffer.from((await readFile(file, 'utf8')).trim(), 'base64url')
+    stored = await readFile(file, 'utf8')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
   }
-  await mkdir(dataDir, { recursive: true })
-  const secret = randomBytes(32)
-  // 'wx': two processes starting together must not overwrite each other's secret.
-  await writeFile(file, secret.toString('base64url'), { mode: 0o600, flag: 'wx' }).catch(async (error: unknown) => {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-  })
-  return Buffer.from((await readFile(file, 'utf8')).trim(), 'base64url')
+  if (stored === undefined) {
+    await mkdir(dataDir, { recursive: true })
+    const { privateKey } = await generateKeyPair(ALG, { extractable: true })
+    const jwk = await exportJWK(privateKey)
+    // 'wx': two processes starting together must not overwrite each other's key; the loser reads the winner's.
+    await writeFile(file, JSON.stringify({ ...jwk, alg: ALG, kid: await calculateJwkThumbprint(jwk) }), {
+      mode: 0o600,
+      flag: 'wx',
+    }).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    })
+    stored = await readFile(file, 'utf8')
+  }
+  const jwk = JSON.parse(stored) as JWK
+  const { d: _d, ...publicJwk } = jwk
+  const kid = jwk.kid ?? (await calculateJwkThumbprint(publicJwk))
+  return { kid, privateKey: (await importJWK(jwk, ALG)) as CryptoKey, publicJwk: { ...publicJwk, kid, use: 'sig' } }
 }
 
 export async function issueDevToken(
-  secret: Uint8Array,
+  key: DevSigningKey,
   claims: DevTokenClaims,
   options: { clock: Clock; ttlSeconds: number },
 ): Promise<string> {
   const iat = Math.floor(options.clock() / 1000)
   return new SignJWT({ present: claims.present, banks: [...claims.banks] })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setProtectedHeader({ alg: ALG, typ: 'JWT', kid: key.kid })
     .setSubject(claims.psuId)
-    .setIssuer(ISSUER)
-    .setAudience(AUDIENCE)
+    .setIssuer(DEV_TOKEN_ISSUER)
+    .setAudience(DEV_TOKEN_AUDIENCE)
     .setIssuedAt(iat)
     .setExpirationTime(iat + options.ttlSeconds)
-    .sign(secret)
+    .sign(key.privateKey)
 }
 
-export async function verifyDevToken(secret: Uint8Array, token: string, clock: Clock): Promise<DevTokenClaims> {
-  try {
-    const { payload } = await jwtVerify(token, secret, {
-      issuer: ISSUER,
-      audience: AUDIENCE,
-      algorithms: ['HS256'],
-      currentDate: new Date(clock()),
-    })
-    const banks = Array.isArray(payload.banks) ? payload.banks.filter((b): b is string => typeof b === 'string') : []
-    if (typeof payload.sub !== 'string' || payload.sub === '') throw new Error('no subject')
-    return { psuId: payload.sub, present: payload.present === true, banks }
-  } catch (error) {
-    throw new UnauthenticatedError('the bearer token is invalid or expired', { cause: error })
+/** How development tokens are verified: the same path as the IdP's, with their own issuer, audience and one key. */
+export function devTokenProfile(key: DevSigningKey): TokenProfile {
+  return {
+    name: 'development',
+    issuers: [DEV_TOKEN_ISSUER],
+    audiences: [DEV_TOKEN_AUDIENCE],
+    algorithms: [ALG],
+    typ: 'JWT',
+    claims: { psuClaim: 'sub', present: { kind: 'equals', claim: 'present', value: true }, banksClaim: 'banks' },
+    keys: createLocalJWKSet({ keys: [key.publicJwk] }),
   }
 }

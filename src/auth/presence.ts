@@ -1,48 +1,35 @@
 /**
  * The PSU context of a present PSU, taken from the connection itself (DESIGN inv. 9): the socket's address, or the
- * `X-Forwarded-For` hop just before the first trusted proxy when the socket is a configured proxy. Never from a
- * client-chosen header otherwise, never from a GraphQL argument.
+ * `X-Forwarded-For` hop just before our trusted proxies (`trusted-proxies.ts`). Never from a client-chosen
+ * `PSU-*` header, never from a GraphQL argument. Built only for a caller whose verified token says it is present.
  */
 import type { IncomingMessage } from 'node:http'
 import type { PsuContext } from '../stet-api/access.js'
+import { clientAddress, viaTrustedProxy, type TrustedProxies } from './trusted-proxies.js'
 
 /**
- * The PSU's address, or undefined when it cannot be known: the socket is a trusted proxy and no hop before it is
- * outside our proxies (never send a proxy's address as the PSU's).
+ * The longest value forwarded in a `PSU-*` header. The bank refuses oversized headers, and a user agent or accept
+ * list longer than this says nothing more about the PSU; longer values are cut, not dropped.
  */
-export function clientAddress(req: IncomingMessage, trustedProxies: readonly string[]): string | undefined {
-  const socketAddress = normalise(req.socket.remoteAddress ?? '')
-  if (socketAddress === '') return undefined
-  if (!trustedProxies.includes(socketAddress)) return socketAddress
-  const hops = String(req.headers['x-forwarded-for'] ?? '')
-    .split(',')
-    .map((h) => normalise(h.trim()))
-    .filter(Boolean)
-  // Walk from the nearest hop back; the first address that is not one of our proxies is the client.
-  for (let i = hops.length - 1; i >= 0; i--) {
-    const hop = hops[i]
-    if (hop !== undefined && !trustedProxies.includes(hop)) return hop
-  }
-  return undefined
-}
+export const PSU_HEADER_MAX_LENGTH = 256
 
 /** Undefined when the PSU's address cannot be established: the caller is then treated as not present. */
 export function presenceFromRequest(
   req: IncomingMessage,
-  trustedProxies: readonly string[],
+  proxies: TrustedProxies,
   now: number,
 ): PsuContext | undefined {
-  const ipAddress = clientAddress(req, trustedProxies)
+  const ipAddress = clientAddress(req, proxies)
   if (ipAddress === undefined) return undefined
   const header = (name: string): string | undefined => {
     const v = req.headers[name]
-    return Array.isArray(v) ? v.join(', ') : v
+    const value = Array.isArray(v) ? v.join(', ') : v
+    return value?.slice(0, PSU_HEADER_MAX_LENGTH)
   }
-  const viaProxy = trustedProxies.includes(normalise(req.socket.remoteAddress ?? ''))
   return {
     kind: 'psu',
     ipAddress,
-    ...(viaProxy || req.socket.remotePort === undefined ? {} : { ipPort: req.socket.remotePort }),
+    ...(viaTrustedProxy(req, proxies) || req.socket.remotePort === undefined ? {} : { ipPort: req.socket.remotePort }),
     httpMethod: req.method ?? 'POST',
     date: new Date(now).toISOString(),
     ...optional('userAgent', header('user-agent')),
@@ -56,8 +43,4 @@ export function presenceFromRequest(
 
 function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
   return value === undefined || value === '' ? {} : ({ [key]: value } as Record<K, string>)
-}
-
-function normalise(address: string): string {
-  return address.startsWith('::ffff:') ? address.slice(7) : address
 }

@@ -1,32 +1,68 @@
 import type { IncomingMessage } from 'node:http'
+import { decodeJwt } from 'jose'
 import type { Clock } from '../clock.js'
+import { DEV_TOKEN_ISSUER } from '../config/auth-config.js'
 import type { Caller } from './caller.js'
-import { UnauthenticatedError, verifyDevToken } from './dev-token.js'
 import { presenceFromRequest } from './presence.js'
+import type { TokenProfile } from './token-profile.js'
+import type { TrustedProxies } from './trusted-proxies.js'
+import { UnauthenticatedError } from './unauthenticated-error.js'
+import { VerifiedTokenCache } from './verified-token-cache.js'
+import { verifyToken, type VerifiedToken } from './verify-token.js'
 
 export interface CallerVerifierOptions {
-  /** Development tokens are accepted only when this is true (sandbox mode); otherwise every token is refused. */
-  readonly devTokens: boolean
-  readonly devSecret: Uint8Array
-  readonly trustedProxies: readonly string[]
+  /** Development tokens: present only in sandbox mode. */
+  readonly development: TokenProfile | undefined
+  /** The identity provider's tokens (AUTH_JWKS_URL / AUTH_PUBLIC_KEYS), when configured. */
+  readonly identityProvider: TokenProfile | undefined
+  readonly trustedProxies: TrustedProxies
   readonly defaultBank: string
   readonly clock: Clock
+  readonly clockToleranceSeconds: number
+  readonly maxTokenAgeSeconds: number | undefined
 }
 
-/** Bearer token → Caller. Presence needs a token that says so AND comes from a frontend session (inv. 9). */
-export async function verifyCaller(req: IncomingMessage, options: CallerVerifierOptions): Promise<Caller> {
-  const auth = req.headers.authorization ?? ''
-  const m = /^Bearer\s+(\S+)$/i.exec(auth)
-  if (m?.[1] === undefined) throw new UnauthenticatedError('an Authorization: Bearer token is required (npm run token)')
-  // Fail closed: until real caller authentication exists, a gateway not in sandbox mode accepts no caller at all, so
-  // a development token minted earlier on the same DATA_DIR can never reach a live bank (nor claim presence there).
-  if (!options.devTokens) throw new UnauthenticatedError('no caller authentication is configured for this environment')
-  const claims = await verifyDevToken(options.devSecret, m[1], options.clock)
-  const consumer = claims.present ? 'frontend' : 'partner'
-  return {
-    psuId: claims.psuId,
-    consumer,
-    presence: consumer === 'frontend' ? presenceFromRequest(req, options.trustedProxies, options.clock()) : undefined,
-    banks: claims.banks.length > 0 ? claims.banks : [options.defaultBank],
+export type CallerVerifier = (req: IncomingMessage) => Promise<Caller>
+
+/**
+ * Bearer token → Caller (DESIGN step 1). The token's (unverified) `iss` only chooses which profile verifies it: the
+ * development issuer goes to the development key alone, anything else to the identity provider's keys, so neither
+ * can stand in for the other. A caller is a frontend session exactly when its verified token says the PSU is
+ * present; a partner's token never is, and presence then also needs the socket address (inv. 9).
+ */
+export function createCallerVerifier(options: CallerVerifierOptions): CallerVerifier {
+  const verifiedTokens = new VerifiedTokenCache(options.clock)
+  return async (req) => {
+    const m = /^Bearer +([A-Za-z0-9_.-]+)$/i.exec(req.headers.authorization ?? '')
+    if (m?.[1] === undefined) throw new UnauthenticatedError('an Authorization: Bearer token is required')
+    const token = m[1]
+    const verified = verifiedTokens.get(token) ?? (await verifyFresh(token))
+    const consumer = verified.present ? 'frontend' : 'partner'
+    return {
+      psuId: verified.psuId,
+      consumer,
+      presence: consumer === 'frontend' ? presenceFromRequest(req, options.trustedProxies, options.clock()) : undefined,
+      banks: verified.banks.length > 0 ? verified.banks : [options.defaultBank],
+    }
+  }
+
+  async function verifyFresh(token: string): Promise<VerifiedToken> {
+    let issuer: unknown
+    try {
+      issuer = decodeJwt(token).iss
+    } catch (error) {
+      throw new UnauthenticatedError('the bearer token is refused: it is not a well-formed JWT', { cause: error })
+    }
+    const profile = issuer === DEV_TOKEN_ISSUER ? options.development : options.identityProvider
+    if (profile === undefined) {
+      throw new UnauthenticatedError(
+        issuer === DEV_TOKEN_ISSUER
+          ? 'the bearer token is refused: development tokens are accepted only in sandbox mode'
+          : 'the bearer token is refused: no identity provider is configured (AUTH_JWKS_URL or AUTH_PUBLIC_KEYS)',
+      )
+    }
+    const verified = await verifyToken(token, profile, options)
+    verifiedTokens.set(token, verified)
+    return verified
   }
 }

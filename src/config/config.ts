@@ -4,6 +4,7 @@
  */
 import path from 'node:path'
 import { GatewayError } from '../errors.js'
+import { loadAuthConfig, parseTrustedProxies, type AuthConfig } from './auth-config.js'
 
 export class ConfigInvalidError extends GatewayError {
   readonly code = 'CONFIG_INVALID'
@@ -16,7 +17,12 @@ export type QuotaWindowsSetting = 'both' | 'calendar-day' | 'rolling-24h'
 
 export interface Config {
   readonly mode: 'embedded-sandbox' | 'external-bank'
-  readonly http: { readonly host: string; readonly port: number; readonly trustedProxies: readonly string[] }
+  readonly http: {
+    readonly host: string
+    readonly port: number
+    /** Normalised CIDRs (`10.0.0.0/8`, `::1/128`) whose `X-Forwarded-For` is believed. */
+    readonly trustedProxies: readonly string[]
+  }
   readonly dataDir: string
   readonly sandbox: {
     /** Personas linked at start (their OAuth flow + consent for everything they own). */
@@ -77,7 +83,7 @@ export interface Config {
     /** An identical answer is not rewritten within this (a tenth of the freshness floor at most). */
     readonly unchangedRewriteMs: number
   }
-  readonly auth: { readonly devTokens: boolean }
+  readonly auth: AuthConfig
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
 }
 
@@ -167,18 +173,14 @@ export function loadConfig(env: Env): Config {
   const prefix = str('STORE_PREFIX', 'stetgw:')
   if (/[{}]/.test(prefix)) problems.push(`STORE_PREFIX must not contain { or } (got "${prefix}")`)
   const logLevel = oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info')
-  const devTokens = bool('DEV_TOKENS', environment === 'sandbox')
-  if (devTokens && environment === 'live') problems.push('DEV_TOKENS cannot be enabled when STET_ENVIRONMENT=live')
+  const auth = loadAuthConfig(env, environment, problems)
 
   const config: Config = {
     mode,
     http: {
       host: str('HOST', '0.0.0.0'),
       port,
-      trustedProxies: (opt('TRUSTED_PROXIES') ?? '')
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
+      trustedProxies: parseTrustedProxies(opt('TRUSTED_PROXIES'), problems),
     },
     dataDir,
     sandbox: {
@@ -232,7 +234,7 @@ export function loadConfig(env: Env): Config {
       retentionMs: int('CACHE_RETENTION_MS', 7 * 24 * 3600_000, 60_000),
       unchangedRewriteMs: int('CACHE_UNCHANGED_REWRITE_MS', 30_000, 0, 300_000),
     },
-    auth: { devTokens },
+    auth,
     logLevel,
   }
   for (const [bank, limit] of Object.entries(limitsByBank)) {

@@ -14,6 +14,8 @@ const GRAPHQL_OWN_CODES = new Set([
   'BAD_USER_INPUT',
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
+  // Trusted documents (auth/trusted-documents.ts): a partner's unregistered operation.
+  'OPERATION_NOT_ALLOWED',
   'OPERATION_RESOLUTION_FAILURE',
   'BAD_REQUEST',
 ])

@@ -147,12 +147,7 @@ export async function handleAisRequest(
     iban: route.accountResourceId === undefined ? null : (account?.iban ?? route.accountResourceId),
     method: route.aisMethod,
   }
-  const decision = deps.counter.record(
-    limitKey,
-    parisDay(now),
-    (headerValue(req, 'psu-ip-address') ?? '') !== '',
-    route.limited,
-  )
+  const decision = deps.counter.record(limitKey, parisDay(now), headerValue(req, 'psu-ip-address'), route.limited)
   if (decision === 'refused') throw new BankHttpError(429, LIMIT_MESSAGE)
   // A bank that takes time to answer (benchmarks, single-flight tests): the call is in flight meanwhile.
   const leave = deps.counter.enter(limitKey, parisDay(now))

@@ -21,6 +21,8 @@ export interface SandboxStatsKey extends LimitKey {
   batch: number
   /** Calls with PSU-IP-Address. */
   present: number
+  /** The distinct PSU-IP-Address values those calls carried (the first 16), so tests see whose address reached us. */
+  psuIpAddresses: string[]
   /** Calls without PSU-IP-Address refused with 429. */
   refused: number
   /** The most calls on this key the bank was answering at one time (visible with `latencyMs`). */
@@ -44,10 +46,13 @@ export class DailyLimitCounter {
    * Records one request that reached the bank as this PSU. `limited` is false for methods the limit does not cover
    * (PUT /consents). The check comes before the increment: a refused call is recorded as refused, not as a call.
    */
-  record(key: LimitKey, day: string, isPsuPresent: boolean, limited: boolean): LimitDecision {
+  record(key: LimitKey, day: string, psuIpAddress: string | undefined, limited: boolean): LimitDecision {
     const entry = this.#entry(key, day)
-    if (isPsuPresent) {
+    if (psuIpAddress !== undefined && psuIpAddress !== '') {
       entry.present++
+      if (entry.psuIpAddresses.length < 16 && !entry.psuIpAddresses.includes(psuIpAddress)) {
+        entry.psuIpAddresses.push(psuIpAddress)
+      }
       return 'counted'
     }
     if (limited && entry.batch >= this.dailyLimit) {
@@ -72,14 +77,14 @@ export class DailyLimitCounter {
     const id = idOf(key, day)
     let entry = this.#keys.get(id)
     if (!entry) {
-      entry = { ...key, day, batch: 0, present: 0, refused: 0, maxInFlight: 0 }
+      entry = { ...key, day, batch: 0, present: 0, psuIpAddresses: [], refused: 0, maxInFlight: 0 }
       this.#keys.set(id, entry)
     }
     return entry
   }
 
   stats(): SandboxStats {
-    const keys = [...this.#keys.values()].map((entry) => ({ ...entry }))
+    const keys = [...this.#keys.values()].map((entry) => ({ ...entry, psuIpAddresses: [...entry.psuIpAddresses] }))
     const totals = { batch: 0, present: 0, refused: 0 }
     for (const entry of keys) {
       totals.batch += entry.batch

@@ -1,98 +1,128 @@
 /** DESIGN inv. 9: presence comes only from a verified present token plus the socket (or trusted proxies). */
-import { Socket } from 'node:net'
-import { IncomingMessage } from 'node:http'
-import { describe, expect, it } from '@jest/globals'
-import { issueDevToken } from '../../src/auth/dev-token.js'
-import { clientAddress } from '../../src/auth/presence.js'
-import { verifyCaller } from '../../src/auth/verify-caller.js'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import {
+  devTokenProfile,
+  issueDevToken,
+  loadOrCreateDevSigningKey,
+  type DevSigningKey,
+} from '../../src/auth/dev-token.js'
+import { PSU_HEADER_MAX_LENGTH } from '../../src/auth/presence.js'
+import { clientAddress, createTrustedProxies } from '../../src/auth/trusted-proxies.js'
+import { createCallerVerifier, type CallerVerifier } from '../../src/auth/verify-caller.js'
+import { parseTrustedProxies } from '../../src/config/auth-config.js'
+import { bearer, fakeRequest } from './fake-request.js'
 
-function fakeRequest(remoteAddress: string, headers: Record<string, string>): IncomingMessage {
-  const socket = new Socket()
-  Object.defineProperty(socket, 'remoteAddress', { value: remoteAddress })
-  Object.defineProperty(socket, 'remotePort', { value: 51234 })
-  const req = new IncomingMessage(socket)
-  req.headers = headers
-  req.method = 'POST'
-  return req
+const clock = () => Date.parse('2026-11-24T12:00:00Z')
+let dataDir: string
+let key: DevSigningKey
+let verify: CallerVerifier
+
+function proxies(raw: string) {
+  const problems: string[] = []
+  const cidrs = parseTrustedProxies(raw, problems)
+  expect(problems).toEqual([])
+  return createTrustedProxies(cidrs)
 }
 
-const secret = new Uint8Array(32).fill(7)
-const clock = () => Date.parse('2026-11-24T12:00:00Z')
-const options = { devTokens: true, devSecret: secret, trustedProxies: ['10.0.0.5'], defaultBank: '17515', clock }
+const token = (present: boolean) =>
+  issueDevToken(key, { psuId: '9999999901', present, banks: [] }, { clock, ttlSeconds: 60 })
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'stetgw-presence-'))
+  key = await loadOrCreateDevSigningKey(dataDir)
+  verify = createCallerVerifier({
+    development: devTokenProfile(key),
+    identityProvider: undefined,
+    trustedProxies: proxies('10.0.0.0/8, fd00::/8'),
+    defaultBank: '17515',
+    clock,
+    clockToleranceSeconds: 0,
+    maxTokenAgeSeconds: undefined,
+  })
+})
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true })
+})
 
 describe('presence', () => {
   it('a partner token is never present, whatever headers it sends', async () => {
-    const token = await issueDevToken(
-      secret,
-      { psuId: '9999999901', present: false, banks: [] },
-      { clock, ttlSeconds: 60 },
-    )
-    const caller = await verifyCaller(
+    const caller = await verify(
       fakeRequest('203.0.113.9', {
-        authorization: `Bearer ${token}`,
+        ...bearer(await token(false)),
         'psu-ip-address': '1.2.3.4',
         'x-forwarded-for': '1.2.3.4',
       }),
-      options,
     )
     expect(caller).toMatchObject({ consumer: 'partner', presence: undefined })
   })
 
-  it('a present token takes the socket address, never a client header', async () => {
-    const token = await issueDevToken(
-      secret,
-      { psuId: '9999999901', present: true, banks: [] },
-      { clock, ttlSeconds: 60 },
-    )
-    const caller = await verifyCaller(
+  it('a present token takes the socket address and port, never a client header', async () => {
+    const caller = await verify(
       fakeRequest('::ffff:203.0.113.9', {
-        authorization: `Bearer ${token}`,
+        ...bearer(await token(true)),
         'x-forwarded-for': '1.2.3.4',
+        'psu-ip-address': '1.2.3.4',
         'user-agent': 'UA/1',
       }),
-      options,
     )
     expect(caller.presence).toMatchObject({ kind: 'psu', ipAddress: '203.0.113.9', ipPort: 51234, userAgent: 'UA/1' })
   })
 
-  it('X-Forwarded-For is read only through configured trusted proxies', () => {
-    expect(clientAddress(fakeRequest('10.0.0.5', { 'x-forwarded-for': '6.6.6.6, 198.51.100.7' }), ['10.0.0.5'])).toBe(
-      '198.51.100.7',
+  it('forwarded PSU-* values are cut to a bounded length', async () => {
+    const long = 'x'.repeat(10_000)
+    const caller = await verify(
+      fakeRequest('203.0.113.9', {
+        ...bearer(await token(true)),
+        'user-agent': long,
+        accept: long,
+        'accept-language': long,
+        'accept-encoding': long,
+        'accept-charset': long,
+        referer: long,
+      }),
     )
-    expect(clientAddress(fakeRequest('10.0.0.6', { 'x-forwarded-for': '198.51.100.7' }), ['10.0.0.5'])).toBe('10.0.0.6')
+    const p = caller.presence
+    for (const value of [p?.userAgent, p?.accept, p?.acceptLanguage, p?.acceptEncoding, p?.acceptCharset, p?.referer]) {
+      expect(value).toHaveLength(PSU_HEADER_MAX_LENGTH)
+    }
   })
 
-  it('behind a trusted proxy with no client hop, the caller is not present (never the proxy as the PSU)', async () => {
-    const token = await issueDevToken(
-      secret,
-      { psuId: '9999999901', present: true, banks: [] },
-      { clock, ttlSeconds: 60 },
-    )
-    const caller = await verifyCaller(fakeRequest('10.0.0.5', { authorization: `Bearer ${token}` }), options)
-    expect(caller.presence).toBeUndefined()
-    expect(clientAddress(fakeRequest('10.0.0.5', { 'x-forwarded-for': '10.0.0.5' }), ['10.0.0.5'])).toBeUndefined()
+  it('X-Forwarded-For is read right to left, only through trusted proxies given as CIDRs (IPv4 and IPv6)', () => {
+    const trusted = proxies('10.0.0.0/8, 192.168.1.1, fd00::/8')
+    const at = (peer: string, xff: string) => clientAddress(fakeRequest(peer, { 'x-forwarded-for': xff }), trusted)
+    // The client's own claim (6.6.6.6, leftmost) is never read: the hop our proxy saw is.
+    expect(at('10.1.2.3', '6.6.6.6, 198.51.100.7')).toBe('198.51.100.7')
+    expect(at('10.1.2.3', '6.6.6.6, 198.51.100.7, 10.9.9.9, 192.168.1.1')).toBe('198.51.100.7')
+    expect(at('fd00::1', '2001:db8::42')).toBe('2001:db8::42')
+    expect(at('::ffff:10.0.0.5', '::ffff:198.51.100.8')).toBe('198.51.100.8')
+    // An untrusted peer's header is not read at all.
+    expect(at('11.0.0.6', '198.51.100.7')).toBe('11.0.0.6')
+    expect(at('192.168.1.2', '198.51.100.7')).toBe('192.168.1.2')
+    expect(at('2001:db8::9', '198.51.100.7')).toBe('2001:db8::9')
+    // A hop that is not an address: the client cannot be known.
+    expect(at('10.1.2.3', '198.51.100.7, not-an-ip')).toBeUndefined()
+    expect(at('10.1.2.3', '')).toBeUndefined()
+    expect(at('10.1.2.3', '10.0.0.1, 10.0.0.2')).toBeUndefined()
   })
 
-  it('outside sandbox mode no development token is accepted, present or not', async () => {
-    const token = await issueDevToken(
-      secret,
-      { psuId: '9999999901', present: true, banks: [] },
-      { clock, ttlSeconds: 60 },
+  it('behind a trusted proxy with no client hop, a present caller is not present (never the proxy as the PSU)', async () => {
+    const caller = await verify(fakeRequest('10.0.0.5', bearer(await token(true))))
+    expect(caller).toMatchObject({ consumer: 'frontend', presence: undefined })
+    const via = await verify(
+      fakeRequest('10.0.0.5', { ...bearer(await token(true)), 'x-forwarded-for': '198.51.100.7' }),
     )
-    await expect(
-      verifyCaller(fakeRequest('203.0.113.9', { authorization: `Bearer ${token}` }), { ...options, devTokens: false }),
-    ).rejects.toMatchObject({ code: 'UNAUTHENTICATED' })
+    // Through a proxy, the socket's port is the proxy's: none is sent.
+    expect(via.presence).toMatchObject({ ipAddress: '198.51.100.7' })
+    expect(via.presence?.ipPort).toBeUndefined()
   })
 
-  it('an expired or tampered token is UNAUTHENTICATED', async () => {
-    const token = await issueDevToken(
-      secret,
-      { psuId: '9999999901', present: true, banks: [] },
-      { clock: () => clock() - 3600_000, ttlSeconds: 60 },
-    )
-    await expect(
-      verifyCaller(fakeRequest('127.0.0.1', { authorization: `Bearer ${token}` }), options),
-    ).rejects.toMatchObject({ code: 'UNAUTHENTICATED' })
-    await expect(verifyCaller(fakeRequest('127.0.0.1', {}), options)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' })
+  it('TRUSTED_PROXIES refuses what is not an address or a CIDR', () => {
+    const problems: string[] = []
+    parseTrustedProxies('10.0.0.0/33, proxy.local, ::1/129, 10.0.0.1/8/1, 10.0.0.0/x', problems)
+    expect(problems).toHaveLength(5)
+    expect(parseTrustedProxies(' 127.0.0.1 , ::1 , 10.0.0.0/8', [])).toEqual(['127.0.0.1/32', '::1/128', '10.0.0.0/8'])
   })
 })

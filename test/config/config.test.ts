@@ -56,6 +56,9 @@ describe('loadConfig', () => {
       STET_QSEALC_KEY_FILE: '/k.pem',
       STET_QWAC_CERT_FILE: '/c.pem',
       STET_QWAC_KEY_FILE: '/ck.pem',
+      AUTH_JWKS_URL: 'https://idp.example/.well-known/jwks.json',
+      AUTH_ISSUER: 'https://idp.example/',
+      AUTH_AUDIENCE: 'stet-gateway',
     })
     expect(live.auth.devTokens).toBe(false)
     expect(live.quota.trustEmptyStore).toBe(false)

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto'
 import { rm } from 'node:fs/promises'
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals'
 import calculateSlot from 'cluster-key-slot'
-import { issueDevToken, loadOrCreateDevSecret } from '../../src/auth/dev-token.js'
+import { issueDevToken, loadOrCreateDevSigningKey } from '../../src/auth/dev-token.js'
 import type { SandboxBank } from '../../src/sandbox/sandbox-bank.js'
 import { startExternalSandbox } from '../support/external-sandbox.js'
 import { spawnGateway, type GatewayProcess } from '../support/processes.js'
@@ -54,9 +54,9 @@ function expectNoKeyOverLimit(): void {
 }
 
 async function partnerTokens(dataDir: string): Promise<Map<string, string>> {
-  const secret = await loadOrCreateDevSecret(dataDir)
+  const key = await loadOrCreateDevSigningKey(dataDir)
   const issue = (psuId: string) =>
-    issueDevToken(secret, { psuId, present: false, banks: [] }, { clock: Date.now, ttlSeconds: 600 })
+    issueDevToken(key, { psuId, present: false, banks: [] }, { clock: Date.now, ttlSeconds: 600 })
   return new Map(await Promise.all(PSUS.map(async (p) => [p, await issue(p)] as const)))
 }
 

@@ -13,7 +13,7 @@ import { countCalls } from '../support/sandbox-counts.js'
 import { startExternalSandbox } from '../support/external-sandbox.js'
 import { spawnGateway, startPrivateRedis, type GatewayProcess } from '../support/processes.js'
 import { postGraphQL, seedDataDir, startTestGateway } from '../support/test-gateway.js'
-import { issueDevToken, loadOrCreateDevSecret } from '../../src/auth/dev-token.js'
+import { issueDevToken, loadOrCreateDevSigningKey } from '../../src/auth/dev-token.js'
 
 const TECHNCO = 'D0999993I0'
 const REDIS = 'redis://127.0.0.1:6379'
@@ -43,11 +43,11 @@ async function slowBankEnv(dataDir: string): Promise<Record<string, string>> {
   return { STET_BASE_URL: sandbox.url, SANDBOX_PERSONAS: 'true', DATA_DIR: dataDir, CACHE_MIN_BATCH_MAX_AGE_MS: '0' }
 }
 
-/** Partner (unattended) tokens for the given PSUs, from the development secret of a gateway's DATA_DIR. */
+/** Partner (unattended) tokens for the given PSUs, from the development key of a gateway's DATA_DIR. */
 async function partnerTokens(dataDir: string, psus: readonly string[]): Promise<Map<string, string>> {
-  const secret = await loadOrCreateDevSecret(dataDir)
+  const key = await loadOrCreateDevSigningKey(dataDir)
   const issue = (psuId: string) =>
-    issueDevToken(secret, { psuId, present: false, banks: [] }, { clock: Date.now, ttlSeconds: 600 })
+    issueDevToken(key, { psuId, present: false, banks: [] }, { clock: Date.now, ttlSeconds: 600 })
   return new Map(await Promise.all(psus.map(async (p) => [p, await issue(p)] as const)))
 }
 

@@ -92,6 +92,7 @@ describe('the daily limit of unattended calls (BANK Limits)', () => {
       day: '2025-11-25',
       batch: 4,
       present: 6,
+      psuIpAddresses: ['203.0.113.7'],
       refused: 1,
       maxInFlight: 1,
     })
