@@ -11,7 +11,7 @@ import { issueDevToken, loadOrCreateDevSigningKey } from '../../src/auth/dev-tok
 import type { SandboxBank } from '../../src/sandbox/sandbox-bank.js'
 import { startExternalSandbox } from '../support/external-sandbox.js'
 import { spawnGateway, type GatewayProcess } from '../support/processes.js'
-import { startRedisCluster, type ClusterNode, type LocalRedisCluster } from '../support/redis-cluster.js'
+import { startRedisCluster, type LocalRedisCluster } from '../support/redis-cluster.js'
 import { countCalls } from '../support/sandbox-counts.js'
 import { postGraphQL, seedDataDir } from '../support/test-gateway.js'
 
