@@ -26,9 +26,15 @@ export interface BankAnswer {
   readonly json: unknown
 }
 
+/** What the baselines' code asks of a bank: the real one (`BankClient`) or the in-memory floor (`MemoryBank`). */
+export interface BankReads {
+  get(psuId: string, resourcePath: string, psuIp: string | undefined): Promise<BankAnswer>
+  close(): Promise<void>
+}
+
 const REDIRECT_URI = 'http://127.0.0.1/bench-callback'
 
-export class BankClient {
+export class BankClient implements BankReads {
   readonly #options: BankClientOptions
   readonly #dispatcher: Dispatcher
   readonly #origin: string

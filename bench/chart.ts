@@ -9,11 +9,20 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { VARIANTS } from './queries.js'
+import { VARIANT_LABEL } from './report.js'
 import type { VariantId } from './queries.js'
 import { medianOf } from './report.js'
 import type { BenchResults, LatencyRun } from './results.js'
 
-const COLOURS: Readonly<Record<VariantId, string>> = { V0: '#4c72b0', V1: '#dd8452', V2: '#55a868', V2w: '#8172b3' }
+const COLOURS: Readonly<Record<VariantId, string>> = {
+  V0: '#4c72b0',
+  V1: '#dd8452',
+  V2: '#55a868',
+  V2w: '#8172b3',
+  V0m: '#8fb0d9',
+  V1m: '#f0b78c',
+  'V2w-redis': '#c44e52',
+}
 const SHORT: Readonly<Record<string, string>> = {
   balances: '1 account balances',
   dashboard: 'dashboard ×5',
@@ -128,7 +137,7 @@ export function chartSvg(results: BenchResults): string {
   })
   const legend = VARIANTS.map(
     (v, i) =>
-      `<rect x="${60 + i * 190}" y="${height - 30}" width="14" height="14" fill="${COLOURS[v]}"/><text x="${80 + i * 190}" y="${height - 18}" font-size="13">${v === 'V0' ? 'V0 REST floor' : v === 'V1' ? 'V1 naive Apollo' : v === 'V2' ? 'V2 gateway cold' : 'V2w gateway warm'}</text>`,
+      `<rect x="${60 + i * 190}" y="${height - 30}" width="14" height="14" fill="${COLOURS[v]}"/><text x="${80 + i * 190}" y="${height - 18}" font-size="13">${VARIANT_LABEL[v]}</text>`,
   )
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="DejaVu Sans, sans-serif">`,

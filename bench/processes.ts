@@ -25,10 +25,12 @@ export function spawnChild(
   args: readonly string[],
   env: Record<string, string>,
   core: number | undefined,
+  /** Node by default; the Redis of V2w-redis is `redis-server`. */
+  executable: string = process.execPath,
 ): Child {
-  const command = CAN_PIN && core !== undefined ? 'taskset' : process.execPath
-  const argv = CAN_PIN && core !== undefined ? ['-c', String(core), process.execPath, ...args] : [...args]
-  // taskset execs node: the pid is the server's own.
+  const command = CAN_PIN && core !== undefined ? 'taskset' : executable
+  const argv = CAN_PIN && core !== undefined ? ['-c', String(core), executable, ...args] : [...args]
+  // taskset execs the program: the pid is the server's own.
   const child = spawn(command, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   const pid = child.pid
   if (pid === undefined) throw new Error(`${name} did not start`)

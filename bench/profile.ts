@@ -15,7 +15,7 @@ import { loadOrCreateDevPki } from '../src/pki/dev-pki.js'
 import { closedLoop } from './load.js'
 import { peakRssMb, resetPeakRss, rssSplitMb, threadTicks, type ThreadCpu } from './proc-stats.js'
 import { killAll, spawnChild, waitReady } from './processes.js'
-import { QUERIES, requestFor, UNATTENDED_PSU, type VariantId } from './queries.js'
+import { psusOf, QUERIES, requestFor, type VariantId } from './queries.js'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const distSrc = path.resolve(here, '..', 'src')
@@ -23,9 +23,9 @@ const CLIENT_ID = 'PSDFR-ACPR-SANDBOX'
 const [queryId = 'tx20', variantArg = 'V2', secondsArg = '8', connectionsArg = '1'] = process.argv.slice(2)
 const variant = variantArg as VariantId
 const query = QUERIES.find((q) => q.id === queryId)
-if (query === undefined || !['V0', 'V1', 'V2', 'V2w'].includes(variant)) {
+if (query === undefined || !['V0', 'V1', 'V2', 'V2w', 'V2w-redis'].includes(variant)) {
   process.stderr.write(
-    `usage: npm run bench:profile -- [${QUERIES.map((q) => q.id).join('|')}] [V0|V1|V2|V2w] [s] [connections]\n`,
+    `usage: npm run bench:profile -- [${QUERIES.map((q) => q.id).join('|')}] [V0|V1|V2|V2w|V2w-redis] [s] [connections]\n`,
   )
   process.exit(2)
 }
@@ -53,8 +53,27 @@ const bank = spawnChild(
 const bankUrl = await bank.nextLine((line) => /listening on (\S+)/.exec(line)?.[1], 30_000)
 const dataDir = path.join(work, 'server')
 await cp(pkiDir, path.join(dataDir, 'pki'), { recursive: true })
-const psus = ['BENCH00005', 'BENCH00020', UNATTENDED_PSU[variant]]
-const script = { V0: 'serve-v0.js', V1: 'serve-v1.js', V2: 'serve-gateway.js', V2w: 'serve-gateway.js' }[variant]
+const psus = psusOf(variant)
+/** V2w-redis: the gateway on a redis-server of its own, started here (REDIS_MONITOR=1 prints its commands of one operation). */
+const redisPort = 20_000 + Math.floor(Math.random() * 20_000)
+if (variant === 'V2w-redis') {
+  const redis = spawnChild(
+    'redis',
+    ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {},
+    0,
+    'redis-server',
+  )
+  await redis.nextLine((line) => (line.includes('Ready to accept connections') ? true : undefined), 30_000)
+}
+if (variant === 'V2w-redis') process.stderr.write(`redis on port ${redisPort}\n`)
+const redisEnv: Record<string, string> =
+  variant === 'V2w-redis'
+    ? { STORE_URL: `redis://127.0.0.1:${redisPort}`, STORE_PREFIX: 'bench:', QUOTA_TRUST_EMPTY_STORE: 'true' }
+    : {}
+/** BENCH_ALLOCATION_PROFILE=1: also an allocation profile of the measured window (allocation-profile.ts). */
+const allocationFile = process.env.BENCH_ALLOCATION_PROFILE === '1' ? path.join(work, 'allocations.heapprofile') : ''
+const script = variant === 'V0' ? 'serve-v0.js' : variant === 'V1' ? 'serve-v1.js' : 'serve-gateway.js'
 const server = spawnChild(
   variant,
   ['--cpu-prof', `--cpu-prof-dir=${path.join(work, 'prof')}`, path.join(here, script)],
@@ -73,13 +92,21 @@ const server = spawnChild(
     SANDBOX_PERSONAS: 'true',
     SANDBOX_PERSONA_IDS: psus.join(','),
     LOG_LEVEL: 'warn',
+    BENCH_ALLOCATION_PROFILE: allocationFile,
+    ...redisEnv,
   },
   1,
 )
+const allocationSignal = async (): Promise<void> => {
+  if (allocationFile === '') return
+  const next = server.nextLine((line) => (line.includes('"allocationProfile"') ? true : undefined), 30_000)
+  server.process.kill('SIGUSR2')
+  await next
+}
 const url = await waitReady(server)
 const atReady = { ...rssSplitMb(server.pid), peak: peakRssMb(server.pid) }
 let token = ''
-if (variant === 'V2' || variant === 'V2w') {
+if (variant === 'V2' || variant === 'V2w' || variant === 'V2w-redis') {
   const { stdout } = await promisify(execFile)(
     process.execPath,
     [
@@ -105,14 +132,16 @@ const result = await closedLoop(
     durationMs: Number(secondsArg) * 1000,
   },
   {
-    onStart: () => {
+    onStart: async () => {
+      await allocationSignal()
       threadsBefore = threadTicks(server.pid)
       startPeak = peakRssMb(server.pid)
       resetPeakRss(server.pid)
     },
-    onEnd: () => {
+    onEnd: async () => {
       threadsAfter = threadTicks(server.pid)
       rss = { ...rssSplitMb(server.pid), peak: peakRssMb(server.pid) }
+      await allocationSignal()
     },
   },
 )
@@ -225,6 +254,48 @@ const out: string[] = [
     .map((name) => `  ${pct(inclusive.get(name) ?? 0).padStart(7)}  ${name}`),
   '',
   `profile: ${path.join(profDir, file)}`,
+  ...(allocationFile === '' ? [] : await allocationSummary(allocationFile, result.completed)),
 ]
 process.stdout.write(`${out.join('\n')}\n`)
 process.exit(0)
+
+interface AllocationNode {
+  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number }
+  readonly selfSize: number
+  readonly children: readonly AllocationNode[]
+}
+
+/** Bytes allocated per operation (sampled, collected objects included), by package and by function. */
+async function allocationSummary(fileName: string, operations: number): Promise<string[]> {
+  const { head } = JSON.parse(await readFile(fileName, 'utf8')) as { head: AllocationNode }
+  const byWhere = new Map<string, number>()
+  const byFunction = new Map<string, number>()
+  let totalBytes = 0
+  const walk = (node: AllocationNode): void => {
+    if (node.selfSize > 0) {
+      totalBytes += node.selfSize
+      const where = moduleOf(node.callFrame.url)
+      byWhere.set(where, (byWhere.get(where) ?? 0) + node.selfSize)
+      const name = `${node.callFrame.functionName || '(anonymous)'} ${node.callFrame.url.replace(/^.*\/(node_modules\/|dist-bench\/)/, '')}:${node.callFrame.lineNumber + 1}`
+      byFunction.set(name, (byFunction.get(name) ?? 0) + node.selfSize)
+    }
+    for (const child of node.children) walk(child)
+  }
+  walk(head)
+  const kb = (bytes: number): string => (bytes / 1024 / operations).toFixed(1).padStart(8)
+  return [
+    '',
+    `allocations (sampled every 4 KiB, collected objects included): ${kb(totalBytes).trim()} KiB per operation`,
+    'by where the code lives (KiB per operation):',
+    ...[...byWhere.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 12)
+      .map(([name, bytes]) => `  ${kb(bytes)}  ${name}`),
+    'by function (KiB per operation):',
+    ...[...byFunction.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 20)
+      .map(([name, bytes]) => `  ${kb(bytes)}  ${name}`),
+    `allocation profile: ${fileName}`,
+  ]
+}

@@ -9,8 +9,20 @@ import { encodeAccountId } from '../src/services/account-id.js'
 import { BENCH_PERSONAS } from '../src/sandbox/personas.js'
 import type { RequestSpec } from './load.js'
 
-export type VariantId = 'V0' | 'V1' | 'V2' | 'V2w'
-export const VARIANTS: readonly VariantId[] = ['V0', 'V1', 'V2', 'V2w']
+export type VariantId = 'V0' | 'V1' | 'V2' | 'V2w' | 'V0m' | 'V1m' | 'V2w-redis'
+export const VARIANTS: readonly VariantId[] = ['V0', 'V1', 'V2', 'V2w', 'V0m', 'V1m', 'V2w-redis']
+
+/** The variants served warm: from the gateway's cache (V2w, V2w-redis) or from the in-memory floors' map (V0m, V1m). */
+export const WARM_VARIANTS: ReadonlySet<VariantId> = new Set(['V2w', 'V0m', 'V1m', 'V2w-redis'])
+/** The variants that are the gateway itself. */
+export const GATEWAY_VARIANTS: ReadonlySet<VariantId> = new Set(['V2', 'V2w', 'V2w-redis'])
+
+/** Which server a variant runs: the REST aggregator (V0, V0m), naive Apollo (V1, V1m) or the gateway. */
+export function serverKindOf(variant: VariantId): 'rest' | 'apollo' | 'gateway' {
+  if (variant === 'V0' || variant === 'V0m') return 'rest'
+  if (variant === 'V1' || variant === 'V1m') return 'apollo'
+  return 'gateway'
+}
 
 export type QueryId = 'balances' | 'dashboard' | 'aliases' | 'tx20' | 'unattended'
 
@@ -32,12 +44,29 @@ export interface QueryDef {
 
 const FIVE = 'BENCH00005'
 const TWENTY = 'BENCH00020'
+/**
+ * V2w-redis reads PSUs of its own, the same shapes (5 and 20 accounts): linking a persona at start spends unattended
+ * `/accounts` calls at the bank, and three gateways linking the same PSU would meet the bank's limit of 4.
+ */
+const FIVE_REDIS = 'BENCH0005RE'
+const TWENTY_REDIS = 'BENCH0020RE'
+const five = (variant: VariantId): string => (variant === 'V2w-redis' ? FIVE_REDIS : FIVE)
+const twenty = (variant: VariantId): string => (variant === 'V2w-redis' ? TWENTY_REDIS : TWENTY)
+
+/** Every PSU a variant's server reads (and links at start). */
+export function psusOf(variant: VariantId): string[] {
+  return [five(variant), twenty(variant), UNATTENDED_PSU[variant]]
+}
 /** One unattended PSU per variant: the bank's limit (4 per key and day) is never shared between variants. */
 export const UNATTENDED_PSU: Readonly<Record<VariantId, string>> = {
   V0: 'BENCH0005UA',
   V1: 'BENCH0005UB',
   V2: 'BENCH0005UC',
   V2w: 'BENCH0005UD',
+  // The in-memory floors call the bank only in their warming pass, with the PSU present: no unattended call, no limit.
+  V0m: 'BENCH0005UA',
+  V1m: 'BENCH0005UB',
+  'V2w-redis': 'BENCH0005UE',
 }
 
 export const QUERIES: readonly QueryDef[] = [
@@ -47,7 +76,7 @@ export const QUERIES: readonly QueryDef[] = [
     minCalls: 2,
     depth: 2,
     countReps: 1,
-    psu: () => FIVE,
+    psu: five,
     present: true,
     connections: 64,
   },
@@ -57,7 +86,7 @@ export const QUERIES: readonly QueryDef[] = [
     minCalls: 1 + 5 * 3 + 1,
     depth: 2,
     countReps: 1,
-    psu: () => FIVE,
+    psu: five,
     present: true,
     connections: 16,
   },
@@ -67,7 +96,7 @@ export const QUERIES: readonly QueryDef[] = [
     minCalls: 3,
     depth: 2,
     countReps: 1,
-    psu: () => FIVE,
+    psu: five,
     present: true,
     connections: 64,
   },
@@ -77,7 +106,7 @@ export const QUERIES: readonly QueryDef[] = [
     minCalls: 1 + 20,
     depth: 2,
     countReps: 1,
-    psu: () => TWENTY,
+    psu: twenty,
     present: true,
     connections: 16,
   },
@@ -135,9 +164,10 @@ function v0Path(query: QueryDef, psu: string): string {
 export function requestFor(variant: VariantId, query: QueryDef, token: string): RequestSpec {
   const psu = query.psu(variant)
   const psuHeaders: Record<string, string> = { 'x-psu-id': psu, ...(query.present ? { 'x-psu-present': '1' } : {}) }
-  if (variant === 'V0') return { method: 'GET', path: v0Path(query, psu), headers: psuHeaders }
+  const kind = serverKindOf(variant)
+  if (kind === 'rest') return { method: 'GET', path: v0Path(query, psu), headers: psuHeaders }
   const body = JSON.stringify({ query: graphqlText(query.id), variables: variables(query, psu) })
-  if (variant === 'V1')
+  if (kind === 'apollo')
     return { method: 'POST', path: '/', headers: { 'content-type': 'application/json', ...psuHeaders }, body }
   return {
     method: 'POST',

@@ -13,6 +13,10 @@ export interface CountSample {
   /** 429s the bank answered over those operations. */
   readonly refused: number
   readonly firstError: string
+  /** V2w-redis: commands its Redis processed over those operations (the store's own INFO counter). */
+  readonly storeCommands?: number
+  /** V2w-redis: commands its gateway sent to Redis over those operations (MONITOR, without those run inside scripts). */
+  readonly storeRoundTrips?: number
 }
 
 export interface SaturationSample {
@@ -51,6 +55,8 @@ export interface LatencySample {
   readonly callsPerOp: number
   readonly eldP99Ms: number
   readonly peakRssMb: number
+  /** V2w-redis: commands its Redis processed per answer over the fixed-load window. */
+  readonly storeCommandsPerOp?: number
 }
 
 export interface LatencyRun {

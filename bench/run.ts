@@ -8,11 +8,13 @@
  * Profiles (BENCH_PROFILE): quick (default, ≤ 8 min) and full.
  */
 import { execFile, execFileSync } from 'node:child_process'
+import { connect } from 'node:net'
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
+import { createClient } from 'redis'
 import { request } from 'undici'
 import { loadOrCreateDevPki } from '../src/pki/dev-pki.js'
 import type { SandboxStats } from '../src/sandbox/sandbox-bank.js'
@@ -22,7 +24,7 @@ import type { RequestSpec } from './load.js'
 import { cpuTicks, CLOCK_TICKS_PER_SECOND, peakRssMb, resetPeakRss } from './proc-stats.js'
 import { CAN_PIN, killAll, loopDelay, spawnChild, stopAll, waitReady } from './processes.js'
 import type { Child } from './processes.js'
-import { GRAPHQL, QUERIES, requestFor, UNATTENDED_PSU, VARIANTS } from './queries.js'
+import { GRAPHQL, psusOf, QUERIES, requestFor, serverKindOf, VARIANTS, WARM_VARIANTS } from './queries.js'
 import type { QueryDef, VariantId } from './queries.js'
 import type { BenchResults, CountSample, LatencyRun, LatencySample, SaturationSample } from './results.js'
 import { writeResults } from './report.js'
@@ -52,7 +54,7 @@ const PROFILES = {
     reps: 2,
     connections: 64,
     graceMs: 2000,
-    hardLimitMs: 9.5 * 60_000,
+    hardLimitMs: 20 * 60_000,
   },
   full: {
     name: 'full',
@@ -61,7 +63,7 @@ const PROFILES = {
     reps: 3,
     connections: 64,
     graceMs: 5000,
-    hardLimitMs: 40 * 60_000,
+    hardLimitMs: 75 * 60_000,
   },
 } as const satisfies Record<string, Profile>
 
@@ -147,7 +149,7 @@ async function benchLatency(latencyMs: number, work: string, pkiDir: string): Pr
     BANK_CONNECTIONS,
     PORT: '0',
   })
-  const gatewayEnv = async (variant: VariantId) => {
+  const gatewayEnv = async (variant: VariantId): Promise<Record<string, string>> => {
     const dataDir = path.join(work, `${variant}-${latencyMs}`)
     await cp(pkiDir, path.join(dataDir, 'pki'), { recursive: true })
     return {
@@ -158,54 +160,93 @@ async function benchLatency(latencyMs: number, work: string, pkiDir: string): Pr
       STET_CLIENT_ID: CLIENT_ID,
       STET_MAX_CONNECTIONS: BANK_CONNECTIONS,
       SANDBOX_PERSONAS: 'true',
-      SANDBOX_PERSONA_IDS: ['BENCH00005', 'BENCH00020', UNATTENDED_PSU[variant]].join(','),
+      SANDBOX_PERSONA_IDS: psusOf(variant).join(','),
       LOG_LEVEL: 'warn',
     }
   }
-  const starts: [VariantId, Child][] = [
-    [
-      'V0',
-      spawnChild(
-        'V0',
-        [path.join(here, 'serve-v0.js')],
-        baselineEnv(['BENCH00005', 'BENCH00020', UNATTENDED_PSU.V0]),
-        SERVER_CORE,
-      ),
-    ],
-    [
-      'V1',
-      spawnChild(
-        'V1',
-        [path.join(here, 'serve-v1.js')],
-        baselineEnv(['BENCH00005', 'BENCH00020', UNATTENDED_PSU.V1]),
-        SERVER_CORE,
-      ),
-    ],
-    ['V2', spawnChild('V2', [path.join(here, 'serve-gateway.js')], await gatewayEnv('V2'), SERVER_CORE)],
-    ['V2w', spawnChild('V2w', [path.join(here, 'serve-gateway.js')], await gatewayEnv('V2w'), SERVER_CORE)],
-  ]
+  // V2w-redis: the gateway on its own Redis (no other client on it, so its command count is the gateway's alone).
+  const redisPort = 20_000 + Math.floor(Math.random() * 20_000)
+  const redisServer = spawnChild(
+    'redis',
+    ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {},
+    DRIVER_CORE,
+    'redis-server',
+  )
+  await redisServer.nextLine((line) => (line.includes('Ready to accept connections') ? true : undefined), 30_000)
+  const redisUrl = `redis://127.0.0.1:${redisPort}`
+  const redis = createClient({ url: redisUrl })
+  // Its failures surface as the rejected INFO; the store stopping at the end of the session is not one.
+  redis.on('error', () => {})
+  await redis.connect()
+  /** Commands the store has processed, less the INFO commands of this count itself. */
+  let infoCalls = 0
+  const storeCommands = async (): Promise<number> => {
+    const info = await redis.info('stats')
+    infoCalls++
+    return Number(/total_commands_processed:(\d+)/.exec(info)?.[1] ?? 'NaN') - infoCalls
+  }
+
+  /**
+   * Round trips to the store: the commands a client sent, read from MONITOR (commands a Lua script runs inside the
+   * store are listed as `[0 lua]` and are not round trips). Only during the counting pass: MONITOR slows Redis down.
+   */
+  const monitorStore = async (): Promise<{ sent: () => number; close: () => void }> => {
+    const socket = connect(redisPort, '127.0.0.1')
+    let sent = 0
+    let partial = ''
+    socket.setEncoding('utf8')
+    socket.on('data', (chunk: string) => {
+      const lines = (partial + chunk).split('\r\n')
+      partial = lines.pop() ?? ''
+      for (const line of lines) if (/^\+\d+\.\d+ \[\d+ \d/.test(line)) sent++
+    })
+    socket.on('error', () => {})
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()))
+    socket.write('MONITOR\r\n')
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    return { sent: () => sent, close: () => socket.destroy() }
+  }
+
+  const scriptOf = { rest: 'serve-v0.js', apollo: 'serve-v1.js', gateway: 'serve-gateway.js' } as const
+  const envOf = async (variant: VariantId): Promise<Record<string, string>> => {
+    const psus = psusOf(variant)
+    if (serverKindOf(variant) !== 'gateway')
+      return { ...baselineEnv(psus), BANK_MEMORY: variant === 'V0m' || variant === 'V1m' ? 'true' : 'false' }
+    const env = await gatewayEnv(variant)
+    if (variant !== 'V2w-redis') return env
+    return { ...env, STORE_URL: redisUrl, STORE_PREFIX: 'bench:', QUOTA_TRUST_EMPTY_STORE: 'true' }
+  }
   const servers = new Map<VariantId, Server>()
+  const starts: [VariantId, Child][] = []
+  for (const variant of VARIANTS) {
+    const script = path.join(here, scriptOf[serverKindOf(variant)])
+    starts.push([variant, spawnChild(variant, [script], await envOf(variant), SERVER_CORE)])
+  }
   for (const [variant, child] of starts) {
     servers.set(variant, { variant, child, url: await waitReady(child), tokens: new Map() })
   }
 
-  // Tokens: V2 present everywhere but the unattended query (partner); V2w partner everywhere, after a warming pass.
-  for (const variant of ['V2', 'V2w'] as const) {
+  // Tokens: V2 present everywhere but the unattended query (partner); V2w and V2w-redis partner everywhere, after a
+  // warming pass with a present token. The in-memory floors (V0m, V1m) are warmed by the same pass, PSU present.
+  for (const variant of VARIANTS) {
     const server = servers.get(variant)
     if (server === undefined) continue
+    const gateway = serverKindOf(variant) === 'gateway'
     const dataDir = path.join(work, `${variant}-${latencyMs}`)
-    for (const query of QUERIES) {
-      const psu = query.psu(variant)
-      const partner = variant === 'V2w' || !query.present
-      server.tokens.set(query.id, await devToken(dataDir, bankUrl, psu, !partner))
-    }
-    if (variant === 'V2w') {
+    if (gateway) {
       for (const query of QUERIES) {
-        const present = await devToken(dataDir, bankUrl, query.psu(variant), true)
-        const answer = await post(server.url, requestFor(variant, { ...query, present: true }, present))
-        if (answer.status !== 200 || answer.text.includes('"errors":'))
-          throw new Error(`V2w warming ${query.id}: ${answer.status} ${answer.text.slice(0, 300)}`)
+        const psu = query.psu(variant)
+        const partner = WARM_VARIANTS.has(variant) || !query.present
+        server.tokens.set(query.id, await devToken(dataDir, bankUrl, psu, !partner))
       }
+    }
+    if (!WARM_VARIANTS.has(variant)) continue
+    for (const query of QUERIES) {
+      const present = gateway ? await devToken(dataDir, bankUrl, query.psu(variant), true) : ''
+      const answer = await post(server.url, requestFor(variant, { ...query, present: true }, present))
+      if (answer.status !== 200 || answer.text.includes('"errors":'))
+        throw new Error(`${variant} warming ${query.id}: ${answer.status} ${answer.text.slice(0, 300)}`)
     }
   }
   const spec = (variant: VariantId, query: QueryDef): RequestSpec => {
@@ -224,6 +265,8 @@ async function benchLatency(latencyMs: number, work: string, pkiDir: string): Pr
   for (const query of QUERIES) {
     for (const variant of VARIANTS) {
       const before = await bankStats(bankUrl)
+      const commandsBefore = variant === 'V2w-redis' ? await storeCommands() : 0
+      const monitor = variant === 'V2w-redis' ? await monitorStore() : undefined
       let good = 0
       let sample = ''
       for (let i = 0; i < query.countReps; i++) {
@@ -232,6 +275,10 @@ async function benchLatency(latencyMs: number, work: string, pkiDir: string): Pr
         else sample = `${answer.status} ${answer.text.slice(0, 160)}`
       }
       const after = await bankStats(bankUrl)
+      await new Promise((resolve) => setTimeout(resolve, monitor === undefined ? 0 : 100))
+      const roundTrips = monitor?.sent()
+      monitor?.close()
+      const commands = variant === 'V2w-redis' ? (await storeCommands()) - commandsBefore : undefined
       const calls = after.batch + after.present - before.batch - before.present
       counts.push({
         query: query.id,
@@ -241,6 +288,8 @@ async function benchLatency(latencyMs: number, work: string, pkiDir: string): Pr
         calls,
         refused: after.refused - before.refused,
         firstError: sample,
+        ...(commands === undefined ? {} : { storeCommands: commands }),
+        ...(roundTrips === undefined ? {} : { storeRoundTrips: roundTrips }),
       })
     }
   }
@@ -302,6 +351,7 @@ async function benchLatency(latencyMs: number, work: string, pkiDir: string): Pr
         let statsAfter = stats
         let eld = { p50Ms: Number.NaN, p99Ms: Number.NaN, maxMs: Number.NaN }
         let ticks = 0
+        let commands = 0
         const result = await openLoop(
           server.url,
           spec(variant, query),
@@ -312,11 +362,13 @@ async function benchLatency(latencyMs: number, work: string, pkiDir: string): Pr
               resetPeakRss(server.child.pid)
               await loopDelay(server.child)
               stats = await bankStats(bankUrl)
+              if (variant === 'V2w-redis') commands = await storeCommands()
             },
             onEnd: async () => {
               ticks = cpuTicks(server.child.pid) - ticks
               eld = await loopDelay(server.child)
               statsAfter = await bankStats(bankUrl)
+              if (variant === 'V2w-redis') commands = (await storeCommands()) - commands
             },
           },
         )
@@ -344,6 +396,9 @@ async function benchLatency(latencyMs: number, work: string, pkiDir: string): Pr
               : (statsAfter.batch + statsAfter.present - stats.batch - stats.present) / result.latenciesMs.length,
           eldP99Ms: eld.p99Ms,
           peakRssMb: peakRssMb(server.child.pid),
+          ...(variant === 'V2w-redis' && result.latenciesMs.length > 0
+            ? { storeCommandsPerOp: commands / result.latenciesMs.length }
+            : {}),
         })
       }
     }
@@ -355,6 +410,7 @@ async function benchLatency(latencyMs: number, work: string, pkiDir: string): Pr
     const cells = [...saturation, ...fixedLoad].filter((s) => s.variant === variant).map((s) => s.peakRssMb)
     lifetimePeakRssMb[variant] = Math.max(peakRssMb(server.child.pid), ...cells)
   }
+  await redis.close()
   await stopAll()
   return { latencyMs, counts, saturation, fixedLoad, lifetimePeakRssMb }
 }

@@ -5,9 +5,11 @@
 import { loadConfig } from '../src/config/config.js'
 import { createLogger } from '../src/observability/logger.js'
 import { startGateway } from '../src/server.js'
+import { installAllocationProfile } from './allocation-profile.js'
 import { announceReady, installLoopMonitor } from './loop-monitor.js'
 
 installLoopMonitor()
+installAllocationProfile(process.env.BENCH_ALLOCATION_PROFILE)
 const config = loadConfig(process.env)
 const gateway = await startGateway(config, { logger: createLogger(config.logLevel) })
 const failed = gateway.linked.filter((outcome) => outcome.status === 'failed')

@@ -1,6 +1,7 @@
 /**
  * V0, the floor: a hand-written REST aggregator on node:http + undici that makes exactly the bank calls each query
  * needs, the independent ones in parallel. No GraphQL, no cache, no quota, no schema validation of the bank's bodies.
+ * V0m (BANK_MEMORY=true): the same code over the in-memory answers of memory-bank.ts.
  * Env: BANK_URL, PKI_DIR, STET_CLIENT_ID, PSUS (to link at start), BANK_CONNECTIONS (32), PORT (0). The PSU is named by `x-psu-id`;
  * `x-psu-present: 1` sends PSU-IP-Address (the socket's address), its absence makes every call unattended.
  */
@@ -16,10 +17,13 @@ import type {
 } from '../src/stet-api/wire.js'
 import { toStetDateParam, transactionWindowStart } from '../src/services/transaction-window.js'
 import { bankFromEnv, BankStatusError, ok } from './bank-client.js'
+import { baselineBank } from './memory-bank.js'
+import { installAllocationProfile } from './allocation-profile.js'
 import { announceReady, installLoopMonitor } from './loop-monitor.js'
 
 installLoopMonitor()
-const bank = await bankFromEnv(process.env)
+installAllocationProfile(process.env.BENCH_ALLOCATION_PROFILE)
+const bank = baselineBank(await bankFromEnv(process.env), process.env)
 
 interface Call {
   readonly psu: string

@@ -29,11 +29,11 @@ import type {
 } from '../src/stet-api/wire.js'
 import { decodeAccountId, encodeAccountId } from '../src/services/account-id.js'
 import { toStetDateParam, transactionWindowStart } from '../src/services/transaction-window.js'
-import type { BankClient } from './bank-client.js'
+import type { BankReads } from './bank-client.js'
 import { ok } from './bank-client.js'
 
 export interface V1Context {
-  readonly bank: BankClient
+  readonly bank: BankReads
   readonly psu: string
   readonly ip: string | undefined
 }

@@ -4,6 +4,7 @@
  */
 export type GatewayErrorCode =
   | 'BAD_USER_INPUT'
+  | 'BAD_REQUEST'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
   | 'NOT_FOUND'
@@ -12,9 +13,16 @@ export type GatewayErrorCode =
   | 'QUOTA_EXHAUSTED'
   | 'BANK_LIMIT_REACHED'
   | 'BANK_UNAVAILABLE'
+  | 'BANK_CREDENTIALS_REJECTED'
+  | 'BANK_NOT_IMPLEMENTED'
   | 'STORE_UNAVAILABLE'
   | 'CONFIG_INVALID'
   | 'NOT_CACHED'
+  | 'BAD_REQUEST'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'OPERATION_LIMIT_EXCEEDED'
+  | 'RESPONSE_TOO_LARGE'
+  | 'OPERATION_TIMEOUT'
   | 'INTERNAL_SERVER_ERROR'
 
 export abstract class GatewayError extends Error {

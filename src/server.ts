@@ -2,9 +2,7 @@
  * The composition root (STYLE.md B1): store → ledger, cache, STET client → services → schema → Apollo → HTTP.
  * The only module that sees every concern; everything else takes its own slice of the config.
  */
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { readFile } from 'node:fs/promises'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import path from 'node:path'
 import { ApolloServer } from '@apollo/server'
 import {
@@ -15,26 +13,33 @@ import { createCallerAuthentication } from './auth/caller-authentication.js'
 import { loadTrustedDocuments, trustedDocumentsPlugin } from './auth/trusted-documents.js'
 import { FreshnessCache } from './cache/freshness-cache.js'
 import { FreshnessPolicy } from './cache/freshness-policy.js'
+import { RefusalMemory } from './cache/refusal-memory.js'
 import { systemClock, type Clock } from './clock.js'
 import type { Config } from './config/config.js'
 import { createContext, type GatewayContext, type Services } from './graphql/context.js'
-import { formatError } from './graphql/format-error.js'
+import { createFormatError } from './graphql/format-error.js'
+import { argumentCheckPlugin } from './graphql/input/argument-check.js'
+import { createOperationLimits } from './graphql/limits/operation-limits.js'
 import { operationPlugin } from './graphql/operation-plugin.js'
 import { buildGatewaySchema } from './graphql/schema.js'
-import { createGatewayHandler } from './http/gateway-http.js'
+import { createGatewayHandler, sendError } from './http/gateway-http.js'
+import { listenEarly } from './http/http-listener.js'
+import { isLoopbackRequest } from './http/loopback.js'
+import { healthRoutes, metricsRoute } from './http/ops-routes.js'
+import { Readiness } from './observability/health.js'
+import { GatewayMetrics } from './observability/metrics.js'
 import type { Logger } from './observability/logger.js'
 import { maskIban, silentLogger } from './observability/logger.js'
 import { createQuotaPolicy } from './quota/quota-ledger.js'
 import type { SandboxBank } from './sandbox/sandbox-bank.js'
-import { AccountDataService } from './services/account-data-service.js'
-import { AccountsService } from './services/accounts-service.js'
-import { BankReader } from './services/bank-reader.js'
-import { ConsentService } from './services/consent-service.js'
+import { createGatewayServices } from './services/gateway-services.js'
 import { linkPersonas, personasToLink, type LinkOutcome } from './services/persona-linking.js'
 import { createBankDispatcher } from './stet/bank-transport.js'
-import { resolveBankBaseUrl } from './stet/banks.js'
-import { defaultKeyId } from './stet/http-signature.js'
+import { resolveApp2AppAuthorizeBaseUrl, resolveBankBaseUrl } from './stet/banks.js'
+import { probeBankCredentials, type CredentialsVerdict } from './stet/credentials-probe.js'
+import { loadCredentials } from './stet/credentials.js'
 import { OAuthClient } from './stet/oauth-client.js'
+import { RecordSealer } from './stet/record-sealer.js'
 import { StetClient } from './stet/stet-client.js'
 import { TokenSource } from './stet/token-source.js'
 import { openStateStores } from './stores/state-stores.js'
@@ -50,29 +55,42 @@ export interface Gateway {
   /** The embedded sandbox bank, when the gateway started one. */
   readonly sandbox: SandboxBank | undefined
   readonly linked: readonly LinkOutcome[]
+  /** What the bank said of our credentials at start (the readiness probe asks again later). */
+  readonly credentials: CredentialsVerdict
+  readonly readiness: Readiness
   readonly services: Services
   /** A development bearer token (sandbox mode only). */
   devToken(psuId: string, options?: { present?: boolean; banks?: string[] }): Promise<string>
   close(): Promise<void>
 }
 
-interface Credentials {
-  readonly signingKeyPem: string
-  readonly keyId: string
-  readonly tls: { certPem: string; keyPem: string; caPem?: string } | undefined
-  readonly tppCertificatePem: string | undefined
-  readonly sandboxTls: { keyPem: string; certPem: string; caPem: string } | undefined
-}
-
 export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
   const clock = options.clock ?? systemClock
   const logger = options.logger ?? silentLogger
   const closers: (() => Promise<unknown>)[] = []
+  // Stop accepting and let in-flight operations finish first (bounded), then close Apollo, pools and stores.
+  let drain = async (): Promise<void> => {}
   const close = async (): Promise<void> => {
+    await drain().catch((error: unknown) => logger.warn({ err: String(error) }, 'drain failed'))
     for (const fn of closers.reverse())
       await fn().catch((error: unknown) => logger.warn({ err: String(error) }, 'close failed'))
   }
   try {
+    // The port first: a busy port fails the start before any bank call (and before the sandbox or the store opens).
+    const serving: { handler?: (req: IncomingMessage, res: ServerResponse) => void } = {}
+    const listener = await listenEarly(config.http, (req, res) => {
+      if (serving.handler !== undefined) return serving.handler(req, res)
+      if (req.url === '/healthz') return void res.end('{"status":"alive"}')
+      sendError(res, 503, 'INTERNAL_SERVER_ERROR', 'the gateway is starting')
+    })
+    const readiness = new Readiness({ logger, clock })
+    drain = async () => {
+      readiness.stopping()
+      await listener.close(config.http.shutdownTimeoutMs)
+    }
+    const metrics = new GatewayMetrics()
+    closers.push(async () => metrics.close())
+
     const credentials = await loadCredentials(config)
 
     let sandbox: SandboxBank | undefined
@@ -86,6 +104,9 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         tppCertificatePem: credentials.tppCertificatePem ?? '',
         clientId: config.stet.clientId,
         accessTokenTtlSeconds: config.sandbox.accessTokenTtlSeconds,
+        limitAnswer: config.sandbox.limitAnswer,
+        // The bank keeps its tokens, consents and counts beside the gateway's data: a restart keeps the links.
+        dataDir: path.join(config.dataDir, 'sandbox'),
         clock,
         ...(credentials.sandboxTls === undefined ? {} : { tls: credentials.sandboxTls }),
       })
@@ -111,9 +132,10 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       clock,
       testClock: options.clock !== undefined,
       logger,
+      sealer: new RecordSealer(credentials.tokenKeys),
     })
     closers.push(() => stores.close())
-    const { ledger, keyv, lock, tokenStore } = stores
+    const { ledger, keyv, lock, tokenStore, connections, pending } = stores
     const cache = new FreshnessCache(keyv, {
       retentionMs: config.cache.retentionMs,
       // The lag this leaves on `fetchedAt` stays within a tenth of the shortest freshness the policy grants.
@@ -126,8 +148,13 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       maxConnectionsPerOrigin: config.stet.maxConnectionsPerOrigin,
     })
     closers.push(() => dispatcher.close())
-    const oauth = new OAuthClient({ clientId: config.stet.clientId, baseUrlFor }, { dispatcher })
-    const tokens = new TokenSource({ store: tokenStore, refresher: oauth, clock })
+    const settings = credentialSettings(config)
+    const oauth = new OAuthClient(
+      { clientId: config.stet.clientId, baseUrlFor, clientSetting: settings.clientId },
+      { dispatcher },
+    )
+    // The same lease as the reads' single-flight: with Redis, one refresh per connection across every replica.
+    const tokens = new TokenSource({ store: tokenStore, refresher: oauth, clock, lease: lock })
     const stet = new StetClient(
       {
         clientId: config.stet.clientId,
@@ -137,35 +164,79 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         baseUrlFor,
         timeouts: config.stet.timeouts,
         maxConnectionsPerOrigin: config.stet.maxConnectionsPerOrigin,
+        signatureSetting: settings.signature,
       },
       { tokens, clock, dispatcher },
     )
     const t = config.stet.timeouts
-    const reader = new BankReader({
+    const services = createGatewayServices({
       tpp,
-      cache,
-      ledger,
-      policy: new FreshnessPolicy({ minMaxAgeMs: config.cache.minBatchMaxAgeMs }),
-      lock,
+      defaultBank: config.stet.defaultBank,
       clock,
+      cache,
+      refusals: new RefusalMemory(keyv, { retentionMs: config.cache.retentionMs }),
+      policy: new FreshnessPolicy({ minMaxAgeMs: config.cache.minBatchMaxAgeMs }),
+      ledger,
+      lock,
       lockTtlMs: t.connectMs + t.headersMs + t.bodyMs + 5000,
+      stet,
+      oauth,
+      tokens,
+      tokenStore,
+      connections,
+      pending,
+      redirectUris: config.stet.redirectUris,
+      // The bank app's universal links are live hosts: no use in front of a sandbox (NOTES §1).
+      app2AppBaseUrlFor: config.stet.environment === 'live' ? resolveApp2AppAuthorizeBaseUrl : undefined,
       onStoreError: (error) => logger.warn({ err: String(error) }, 'cache store error'),
     })
-    const accounts = new AccountsService({ reader, stet, defaultBank: config.stet.defaultBank })
-    const consents = new ConsentService({ reader, stet, accounts })
-    const services: Services = { accounts, data: new AccountDataService({ reader, stet, clock }), reader, consents }
+
+    readiness.add({
+      name: 'store',
+      check: async () => {
+        try {
+          await ledger.status({ tpp, bank: config.stet.defaultBank, psu: 'health', method: 'accounts' })
+          return { ok: true, status: 'ok' }
+        } catch {
+          return { ok: false, status: 'unreachable', problem: `the store cannot be reached (${storeSetting(config)})` }
+        }
+      },
+    })
+    let lastVerdict: CredentialsVerdict = { status: 'unreachable', reason: 'not asked yet' }
+    readiness.add({ name: 'keys', check: async () => ({ ok: true, status: 'loaded' }) })
+    readiness.add({
+      name: 'bank',
+      cacheMs: 60_000,
+      check: async () => {
+        const verdict = (lastVerdict = await probeBankCredentials({
+          oauth,
+          stet,
+          bank: config.stet.defaultBank,
+          certificateSetting: settings.certificate,
+        }))
+        if (verdict.status === 'accepted') return { ok: true, status: 'credentials accepted' }
+        if (verdict.status === 'unreachable') return { ok: true, status: 'unreachable' }
+        return {
+          ok: false,
+          status: 'credentials rejected',
+          problem: `the bank (${config.stet.defaultBank}) rejected the gateway's ${verdict.rejected}: check ${verdict.setting}`,
+        }
+      },
+    })
+    // Asked once before linking: a bank that refuses our signature would refuse every persona too, and the one error
+    // the probe logs names the setting, where N "persona not linked" lines would point at the PSUs.
+    const bankCheck = await readiness.run('bank')
 
     let linked: LinkOutcome[] = []
-    if (config.sandbox.linkPersonas) {
+    if (config.sandbox.linkPersonas && bankCheck.ok) {
       linked = await linkPersonas(
         {
           bank: config.stet.defaultBank,
           redirectUri: config.stet.redirectUri,
-          oauth,
-          tokens,
-          tokenStore,
-          accounts,
-          consents,
+          ...services.connections,
+          connections: services.connections.list,
+          consents: services.consents,
+          accounts: services.accounts,
           dispatcher,
         },
         personasToLink(config.sandbox.personaIds),
@@ -194,23 +265,33 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         : await loadTrustedDocuments(config.auth.trustedDocumentsFile)
 
     const schema = await buildGatewaySchema()
+    const limits = createOperationLimits(config.limits)
     const apollo = new ApolloServer<GatewayContext>({
       schema,
-      formatError,
+      formatError: createFormatError(logger),
       // Apollo's own messages go through the same redacting logger (DESIGN inv. 10).
       logger,
       // PERF-BASELINE: the cache-control plugin costs 4–7 µs per field and pretty-printed JSON ≈ 6 µs per response;
       // the gateway sets no HTTP cache hints and serves its own GraphiQL.
       plugins: [
+        limits.plugin,
+        argumentCheckPlugin,
         operationPlugin,
         ...(trustedDocuments === undefined ? [] : [trustedDocumentsPlugin<GatewayContext>(trustedDocuments)]),
         ApolloServerPluginCacheControlDisabled(),
         ApolloServerPluginLandingPageDisabled(),
       ],
-      stringifyResult: (result) => JSON.stringify(result),
-      introspection: true,
+      parseOptions: limits.parseOptions,
+      validationRules: limits.validationRules,
+      stringifyResult: limits.stringifyResult,
+      introspection: !config.production,
+      // "Did you mean …?" would list the schema's fields to whoever probes it with introspection off.
+      hideSchemaDetailsFromClientErrors: config.production,
       includeStacktraceInErrorResponses: false,
-      csrfPrevention: true,
+      // Bearer-only authentication: CSRF is refused at the edge for requests that carry cookies (src/http/csrf.ts).
+      csrfPrevention: false,
+      // main.ts owns SIGTERM/SIGINT (drain first, then stop Apollo): Apollo's own handler would race it.
+      stopOnTerminationSignals: false,
     })
     await apollo.start()
     closers.push(() => apollo.stop())
@@ -219,74 +300,58 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       apollo,
       verifyCaller: auth.verifyCaller,
       createContext: (caller) => createContext(caller, services),
-      graphiqlHeaders: async () =>
-        config.auth.devTokens
+      // A 12-hour partner token goes only to someone at this machine's keyboard, and only in sandbox mode.
+      graphiqlHeaders: async (req) =>
+        config.auth.devTokens && isLoopbackRequest(req)
           ? { Authorization: `Bearer ${await devToken('9999999901')}` }
-          : { Authorization: 'Bearer <token>' },
-      health: async () => {
-        try {
-          await ledger.status({ tpp, bank: config.stet.defaultBank, psu: 'health', method: 'accounts' })
-          return { ok: true, details: { store: 'ok' } }
-        } catch {
-          return { ok: false, details: { store: 'unreachable' } }
-        }
+          : { Authorization: 'Bearer <token: npm run token -- --psu 9999999901>' },
+      graphiql: config.http.graphiql,
+      corsOrigins: config.http.corsOrigins,
+      maxBodyBytes: config.http.maxBodyBytes,
+      operationTimeoutMs: config.limits.operationTimeoutMs,
+      markTimedOut: (context, afterMs) => {
+        context.budget.timedOutAfterMs = afterMs
       },
+      routes: [...healthRoutes(readiness), metricsRoute(metrics)],
+      logger,
     })
-    const server: Server = createServer(handler)
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject)
-      server.listen(config.http.port, config.http.host, resolve)
-    })
-    closers.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.closeAllConnections()
-          server.close(() => resolve())
-        }),
-    )
-    const port = (server.address() as AddressInfo).port
+    serving.handler = handler
+    readiness.running()
+    const { port } = listener
     const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? 'localhost' : config.http.host
-    return { url: `http://${host}:${port}`, port, sandbox, linked, services, devToken, close }
+    return {
+      url: `http://${host}:${port}`,
+      port,
+      sandbox,
+      linked,
+      credentials: lastVerdict,
+      readiness,
+      services,
+      devToken,
+      close,
+    }
   } catch (error) {
     await close()
     throw error
   }
 }
 
-async function loadCredentials(config: Config): Promise<Credentials> {
+/** The settings an operator checks when the bank refuses our credentials (named in the one readiness error). */
+function credentialSettings(config: Config): { signature: string; clientId: string; certificate: string } {
   const creds = config.stet.credentials
-  if (creds.kind === 'dev-pki') {
-    const { loadOrCreateDevPki } = await import('./pki/dev-pki.js')
-    const pki = await loadOrCreateDevPki(path.join(config.dataDir, 'pki'), { clientId: config.stet.clientId })
-    const tls = config.sandbox.tls
-      ? { certPem: pki.qwac.certPem, keyPem: pki.qwac.keyPem, caPem: pki.caCertPem }
-      : undefined
+  if (creds.kind === 'dev-pki')
     return {
-      signingKeyPem: pki.qsealc.keyPem,
-      keyId: config.stet.keyId ?? defaultKeyId('localhost', pki.qsealc.certPem),
-      tls,
-      tppCertificatePem: pki.qsealc.certPem,
-      sandboxTls: config.sandbox.tls
-        ? { keyPem: pki.server.keyPem, certPem: pki.server.certPem, caPem: pki.caCertPem }
-        : undefined,
+      signature: `STET_DEV_PKI_DIR (${creds.dir}): the bank must trust the development QSealC found there (a standalone sandbox: give it the same STET_DEV_PKI_DIR)`,
+      clientId: `STET_CLIENT_ID (${config.stet.clientId})`,
+      certificate: `STET_DEV_PKI_DIR (${creds.dir}) and SANDBOX_TLS`,
     }
-  }
-  const read = (file: string | undefined): Promise<string | undefined> =>
-    file === undefined ? Promise.resolve(undefined) : readFile(file, 'utf8')
-  const [signingKeyPem, certPem, keyPem, caPem] = await Promise.all([
-    readFile(creds.qsealcKeyFile, 'utf8'),
-    read(creds.qwacCertFile),
-    read(creds.qwacKeyFile),
-    read(creds.caFile),
-  ])
   return {
-    signingKeyPem,
-    keyId: config.stet.keyId ?? config.stet.clientId,
-    tls:
-      certPem === undefined || keyPem === undefined
-        ? undefined
-        : { certPem, keyPem, ...(caPem === undefined ? {} : { caPem }) },
-    tppCertificatePem: undefined,
-    sandboxTls: undefined,
+    signature: 'STET_QSEALC_KEY_FILE and STET_KEY_ID (the QSealC registered with the bank)',
+    clientId: `STET_CLIENT_ID (${config.stet.clientId}) and the QWAC (STET_QWAC_CERT_FILE)`,
+    certificate: 'STET_QWAC_CERT_FILE, STET_QWAC_KEY_FILE and STET_CA_FILE',
   }
+}
+
+function storeSetting(config: Config): string {
+  return config.store.kind === 'redis' ? 'STORE_URL' : `DATA_DIR (${config.dataDir})`
 }

@@ -5,7 +5,9 @@
  */
 import { createHash } from 'node:crypto'
 import type Keyv from 'keyv'
+import type { Deserialize, DeserializedData } from 'keyv'
 import { GatewayError } from '../errors.js'
+import { DecodedEntries } from './decoded-entries.js'
 
 export class CacheUnavailableError extends GatewayError {
   readonly code = 'STORE_UNAVAILABLE'
@@ -30,7 +32,14 @@ export interface FreshnessCacheOptions {
    * are, never younger, so batch reads refresh a little early and never serve beyond the policy.
    */
   readonly unchangedRewriteMs?: number
+  /**
+   * The in-process tier of decoded entries (`decoded-entries.ts`), bounded by estimated bytes; 0 turns it off.
+   * Default 32 MiB.
+   */
+  readonly hotMaxBytes?: number
 }
+
+const DEFAULT_HOT_MAX_BYTES = 32 * 1024 * 1024
 
 /** Bounds the memory of what was last written: past it the memory starts over (a few extra writes, nothing else). */
 const MAX_REMEMBERED_WRITES = 10_000
@@ -49,14 +58,28 @@ export class FreshnessCache {
   readonly #lastWrites = new Map<string, LastWrite>()
   /** Bumped by every invalidation: a write that an invalidation overtook is not remembered as the key's content. */
   #invalidations = 0
+  readonly #decoded: DecodedEntries
 
   constructor(keyv: Keyv, options: FreshnessCacheOptions) {
     this.#keyv = keyv
+    this.#decoded = new DecodedEntries({ maxBytes: options.hotMaxBytes ?? DEFAULT_HOT_MAX_BYTES })
+    const decode = keyv.deserialize
+    if (decode !== undefined && (options.hotMaxBytes ?? DEFAULT_HOT_MAX_BYTES) > 0) {
+      // Every read still asks the store; only the decoding of a text already decoded is skipped.
+      const decodeOnce: Deserialize = <Value>(text: string) =>
+        this.#decoded.decode(text, decode) as DeserializedData<Value> | undefined
+      keyv.deserialize = decodeOnce
+    }
     this.#keyv.throwOnErrors = true
     // keyv re-emits store errors as events; with throwOnErrors they also reject the call, which is what we rely on.
     this.#keyv.on('error', () => {})
     this.#retentionMs = options.retentionMs
     this.#unchangedRewriteMs = options.unchangedRewriteMs ?? 0
+  }
+
+  /** What the hot tier holds (for tests and diagnostics). */
+  get hotTier(): { readonly entries: number; readonly bytes: number } {
+    return { entries: this.#decoded.size, bytes: this.#decoded.bytes }
   }
 
   async get<T>(key: string): Promise<CacheEntry<T> | undefined> {

@@ -1,3 +1,5 @@
+import { publishSingleFlightJoin } from './cache-diagnostics.js'
+
 /**
  * Identical concurrent reads share one bank call. In one process: one in-flight promise per key (as jose's
  * `remote.ts` shares one pending JWKS fetch). Across replicas: a lock in the shared store (see `DistributedLock`),
@@ -8,7 +10,10 @@ export class SingleFlight {
 
   run<T>(key: string, work: () => Promise<T>): Promise<T> {
     const pending = this.#inFlight.get(key)
-    if (pending !== undefined) return pending as Promise<T>
+    if (pending !== undefined) {
+      publishSingleFlightJoin('process')
+      return pending as Promise<T>
+    }
     const promise = work().finally(() => this.#inFlight.delete(key))
     this.#inFlight.set(key, promise)
     return promise

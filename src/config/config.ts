@@ -22,7 +22,13 @@ export interface Config {
     readonly port: number
     /** Normalised CIDRs (`10.0.0.0/8`, `::1/128`) whose `X-Forwarded-For` is believed. */
     readonly trustedProxies: readonly string[]
-  }
+    /** Origins a browser may call from (CORS); empty = no cross-origin browser access. */
+    readonly corsOrigins: readonly string[]
+    /** Serve /graphiql (development tokens embedded only in sandbox mode, and only to a loopback client). */
+    readonly graphiql: boolean
+    /** SIGTERM/SIGINT: how long in-flight operations may take to finish before their connections are closed. */
+    readonly shutdownTimeoutMs: number
+  } & ServerLimits
   readonly dataDir: string
   readonly sandbox: {
     /** Personas linked at start (their OAuth flow + consent for everything they own). */
@@ -32,6 +38,8 @@ export interface Config {
     readonly port: number
     readonly tls: boolean
     readonly accessTokenTtlSeconds: number
+    /** How the embedded sandbox refuses past its daily limit: `429`, or BPCE's `403` with `message: "TMRQ"`. */
+    readonly limitAnswer: '429' | '403-TMRQ'
   }
   readonly stet: {
     readonly environment: 'sandbox' | 'live'
@@ -41,7 +49,11 @@ export interface Config {
     readonly keyId: string | undefined
     /** Files; absent in sandbox mode = the development PKI made under DATA_DIR/pki. */
     readonly credentials:
-      | { readonly kind: 'dev-pki' }
+      | {
+          readonly kind: 'dev-pki'
+          /** STET_DEV_PKI_DIR (default DATA_DIR/pki): a standalone sandbox trusts the QSealC found there. */
+          readonly dir: string
+        }
       | {
           readonly kind: 'files'
           readonly qsealcKeyFile: string
@@ -52,8 +64,19 @@ export interface Config {
     readonly defaultBank: string
     readonly timeouts: { readonly connectMs: number; readonly headersMs: number; readonly bodyMs: number }
     readonly maxConnectionsPerOrigin: number
+    /** The first of `redirectUris`: where the sandbox personas' own authorisation returns (persona linking). */
     readonly redirectUri: string
+    /**
+     * REDIRECT_URIS: the only redirect URIs `startBankAuthorization` accepts, compared as exact strings (RFC 6749
+     * §3.1.2.2 asks for registered redirection endpoints; the bank compares them strictly, NOTES §4).
+     */
+    readonly redirectUris: readonly string[]
   }
+  /**
+   * TOKEN_ENCRYPTION_KEYS: the keys that seal tokens and connection records at rest (JWE dir + A256GCM), oldest first;
+   * the last seals new records. Absent in sandbox mode = one key generated under DATA_DIR/keys.
+   */
+  readonly tokenKeys: readonly { readonly kid: string; readonly key: Uint8Array }[] | undefined
   readonly store:
     | { readonly kind: 'embedded' }
     | { readonly kind: 'redis'; readonly url: string; readonly prefix: string; readonly waitReplicas: number }
@@ -84,7 +107,42 @@ export interface Config {
     readonly unchangedRewriteMs: number
   }
   readonly auth: AuthConfig
+  /** `STET_ENVIRONMENT=live` or `NODE_ENV=production`: introspection, field suggestions and GraphiQL off. */
+  readonly production: boolean
+  readonly limits: OperationLimits
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+}
+
+/** The node:http server's own bounds (slow-loris, idle sockets, floods). */
+export interface ServerLimits {
+  readonly maxBodyBytes: number
+  readonly headersTimeoutMs: number
+  readonly requestTimeoutMs: number
+  readonly keepAliveTimeoutMs: number
+  readonly maxConnections: number
+}
+
+/**
+ * What one GraphQL operation may cost (DESIGN inv. 12). The defaults sit far above what a real frontend sends (the
+ * README's full example query: depth 7, 0 aliases, ~130 tokens, cost ~14,000) and far below what hurts.
+ */
+export interface OperationLimits {
+  readonly maxTokens: number
+  readonly maxDepth: number
+  readonly maxAliases: number
+  readonly maxDirectives: number
+  /** Fragment spreads nested inside fragment spreads (a chain of 5,000 overflowed graphql-js's recursion). */
+  readonly maxFragmentNesting: number
+  /** Selections visited with fragments expanded (bounds the cost analysis itself). */
+  readonly maxSelections: number
+  readonly maxCost: number
+  /** How many accounts a list of accounts is costed at. */
+  readonly accountsListSize: number
+  /** Characters of one string argument or variable. */
+  readonly maxStringLength: number
+  readonly maxResponseBytes: number
+  /** Parse + validate + execute, from the request's arrival. */
+  readonly operationTimeoutMs: number
 }
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -109,6 +167,11 @@ export function loadConfig(env: Env): Config {
     }
     return n
   }
+  const list = (name: string): string[] =>
+    (opt(name) ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
   const bool = (name: string, fallback: boolean): boolean => {
     const raw = opt(name)
     if (raw === undefined) return fallback
@@ -172,15 +235,44 @@ export function loadConfig(env: Env): Config {
   const waitReplicas = int('STORE_WAIT_REPLICAS', 0, 0, 16)
   const prefix = str('STORE_PREFIX', 'stetgw:')
   if (/[{}]/.test(prefix)) problems.push(`STORE_PREFIX must not contain { or } (got "${prefix}")`)
+  const redirectUris = list('REDIRECT_URIS')
+  for (const uri of redirectUris) {
+    if (!URL.canParse(uri) || !['http:', 'https:'].includes(new URL(uri).protocol) || new URL(uri).hash !== '') {
+      problems.push(`REDIRECT_URIS must be absolute http(s) URLs without a fragment, comma-separated (got "${uri}")`)
+    }
+  }
+  if (redirectUris.length === 0) redirectUris.push(str('STET_REDIRECT_URI', `http://localhost:${port}/callback`))
+  const tokenKeys = parseTokenKeys(opt('TOKEN_ENCRYPTION_KEYS'), problems)
+  if (tokenKeys === undefined && environment === 'live') {
+    problems.push(
+      'TOKEN_ENCRYPTION_KEYS is required when STET_ENVIRONMENT=live (kid:base64url-32-bytes, comma-separated)',
+    )
+  }
   const logLevel = oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info')
   const auth = loadAuthConfig(env, environment, problems)
+
+  const production = environment === 'live' || env.NODE_ENV === 'production'
+  const corsOrigins = list('CORS_ORIGINS')
+  for (const origin of corsOrigins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin))
+      problems.push(`CORS_ORIGINS must list origins like https://app.example.com, without a path (got "${origin}")`)
+  }
 
   const config: Config = {
     mode,
     http: {
-      host: str('HOST', '0.0.0.0'),
+      // Loopback by default: a gateway is exposed on purpose (the Dockerfile sets HOST=0.0.0.0), never by accident.
+      host: str('HOST', '127.0.0.1'),
       port,
       trustedProxies: parseTrustedProxies(opt('TRUSTED_PROXIES'), problems),
+      corsOrigins,
+      graphiql: bool('GRAPHIQL', !production),
+      maxBodyBytes: int('HTTP_MAX_BODY_BYTES', 100_000, 1_000, 100_000_000),
+      headersTimeoutMs: int('HTTP_HEADERS_TIMEOUT_MS', 10_000, 100),
+      requestTimeoutMs: int('HTTP_REQUEST_TIMEOUT_MS', 30_000, 100),
+      keepAliveTimeoutMs: int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100),
+      maxConnections: int('HTTP_MAX_CONNECTIONS', 1_000, 1),
+      shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     },
     dataDir,
     sandbox: {
@@ -192,6 +284,7 @@ export function loadConfig(env: Env): Config {
       port: int('SANDBOX_PORT', 0, 0, 65535),
       tls: bool('SANDBOX_TLS', false),
       accessTokenTtlSeconds: int('SANDBOX_ACCESS_TOKEN_TTL_SECONDS', 3600, 1),
+      limitAnswer: oneOf('SANDBOX_LIMIT_ANSWER', ['429', '403-TMRQ'] as const, '429'),
     },
     stet: {
       environment,
@@ -200,7 +293,7 @@ export function loadConfig(env: Env): Config {
       keyId: opt('STET_KEY_ID'),
       credentials:
         qsealcKeyFile === undefined
-          ? { kind: 'dev-pki' }
+          ? { kind: 'dev-pki', dir: path.resolve(str('STET_DEV_PKI_DIR', path.join(dataDir, 'pki'))) }
           : {
               kind: 'files',
               qsealcKeyFile,
@@ -215,8 +308,10 @@ export function loadConfig(env: Env): Config {
         bodyMs: int('STET_BODY_TIMEOUT_MS', 15000, 1),
       },
       maxConnectionsPerOrigin: int('STET_MAX_CONNECTIONS', 32, 1, 1024),
-      redirectUri: str('STET_REDIRECT_URI', `http://localhost:${port}/callback`),
+      redirectUri: redirectUris[0] ?? '',
+      redirectUris,
     },
+    tokenKeys,
     store:
       cluster !== undefined
         ? { kind: 'redis-cluster', ...cluster, prefix, waitReplicas }
@@ -235,6 +330,21 @@ export function loadConfig(env: Env): Config {
       unchangedRewriteMs: int('CACHE_UNCHANGED_REWRITE_MS', 30_000, 0, 300_000),
     },
     auth,
+    production,
+    limits: {
+      // At most 4,000: graphql-js parses recursively, and ~2,300 nested selection sets (2 tokens each) overflow its stack.
+      maxTokens: int('LIMIT_TOKENS', 3_000, 10, 4_000),
+      maxDepth: int('LIMIT_DEPTH', 12, 2, 1_000),
+      maxAliases: int('LIMIT_ALIASES', 30, 0),
+      maxDirectives: int('LIMIT_DIRECTIVES', 50, 1),
+      maxFragmentNesting: int('LIMIT_FRAGMENT_NESTING', 20, 1, 1_000),
+      maxSelections: int('LIMIT_SELECTIONS', 20_000, 100),
+      maxCost: int('LIMIT_COST', 500_000, 10),
+      accountsListSize: int('LIMIT_COST_ACCOUNTS', 20, 1),
+      maxStringLength: int('LIMIT_STRING_LENGTH', 2_000, 16),
+      maxResponseBytes: int('LIMIT_RESPONSE_BYTES', 16_000_000, 1_000),
+      operationTimeoutMs: int('LIMIT_OPERATION_TIMEOUT_MS', 30_000, 100),
+    },
     logLevel,
   }
   for (const [bank, limit] of Object.entries(limitsByBank)) {
@@ -281,4 +391,28 @@ function clusterSetting(
     problems.push(`${name} must list cluster nodes as host:port,host:port (got "${list}")`)
   }
   return { nodes, username, password }
+}
+
+/**
+ * `TOKEN_ENCRYPTION_KEYS=2026-01:<base64url of 32 random bytes>,2026-06:<…>`: a `kid` (letters, digits, `.`, `_`, `-`),
+ * a colon, then the AES-256 key. Oldest first: to rotate, append a new key; drop an old one only once no record uses it.
+ * `openssl rand -base64 32 | tr '+/' '-_' | tr -d '='` makes a key.
+ */
+function parseTokenKeys(raw: string | undefined, problems: string[]): { kid: string; key: Uint8Array }[] | undefined {
+  if (raw === undefined) return undefined
+  const keys: { kid: string; key: Uint8Array }[] = []
+  for (const part of raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const m = /^([A-Za-z0-9._-]{1,64}):([A-Za-z0-9_-]+={0,2})$/.exec(part)
+    const key = m?.[2] === undefined ? undefined : Buffer.from(m[2], 'base64url')
+    if (m?.[1] === undefined || key === undefined || key.byteLength !== 32) {
+      problems.push('TOKEN_ENCRYPTION_KEYS entries must be kid:base64url of 32 bytes (got an entry that is not)')
+      continue
+    }
+    if (keys.some((k) => k.kid === m[1])) problems.push(`TOKEN_ENCRYPTION_KEYS names the key id "${m[1]}" twice`)
+    keys.push({ kid: m[1], key: new Uint8Array(key) })
+  }
+  return keys.length === 0 ? undefined : keys
 }

@@ -1,17 +1,11 @@
 import type { Caller } from '../auth/caller.js'
-import type { AccountDataService } from '../services/account-data-service.js'
-import type { AccountsService } from '../services/accounts-service.js'
-import type { BankReader, OperationBudget } from '../services/bank-reader.js'
-import type { ConsentService } from '../services/consent-service.js'
+import type { OperationBudget } from '../services/bank-reader.js'
+import type { GatewayServices } from '../services/gateway-services.js'
 import type { Loaders } from './loaders.js'
 import { createLoaders } from './loaders.js'
 
-export interface Services {
-  readonly accounts: AccountsService
-  readonly data: AccountDataService
-  readonly reader: BankReader
-  readonly consents: ConsentService
-}
+/** What resolvers and loaders reach through the context (built in services/gateway-services.ts). */
+export type Services = GatewayServices
 
 /** One per GraphQL operation (DESIGN step 2): the verified caller, fresh loaders, and the operation's budget. */
 export interface GatewayContext {

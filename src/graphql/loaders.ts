@@ -13,7 +13,14 @@ import type {
   OverdraftRecord,
   TransactionRecord,
 } from '../services/records.js'
-import type { Services } from './context.js'
+import type { AccountDataService } from '../services/account-data-service.js'
+import type { AccountsService } from '../services/accounts-service.js'
+
+/** The services the loaders read through (a subset of the context's, named here so that context.ts alone imports us). */
+export interface LoaderServices {
+  readonly accounts: AccountsService
+  readonly data: AccountDataService
+}
 
 export interface Loaders {
   readonly accounts: DataLoader<string, Fresh<AccountRecord[]>>
@@ -26,7 +33,7 @@ export interface Loaders {
 
 const byAccount = (a: AccountRecord): string => `${a.bank}|${a.iban}`
 
-export function createLoaders(caller: Caller, services: Services, op: OperationBudget): Loaders {
+export function createLoaders(caller: Caller, services: LoaderServices, op: OperationBudget): Loaders {
   const perKey = <K, V, C = K>(load: (key: K) => Promise<V>, cacheKeyFn?: (key: K) => C) =>
     new DataLoader<K, V, C>(
       async (keys) => {

@@ -1,7 +1,8 @@
 import 'reflect-metadata'
-import { DirectiveLocation, GraphQLDirective, type GraphQLSchema } from 'graphql'
+import { DirectiveLocation, GraphQLDirective, specifiedDirectives, type GraphQLSchema } from 'graphql'
 import { buildSchema } from 'type-graphql'
 import { AccountResolver } from './account/account.resolver.js'
+import { ConnectionResolver } from './connection/connection.resolver.js'
 import { IdentityResolver } from './identity/identity.resolver.js'
 import { TransactionResolver } from './transaction/transaction.resolver.js'
 
@@ -14,8 +15,10 @@ export const cacheOnlyDirective = new GraphQLDirective({
 
 export async function buildGatewaySchema(options: { emitSchemaFile?: string } = {}): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [AccountResolver, TransactionResolver, IdentityResolver],
-    directives: [cacheOnlyDirective],
+    resolvers: [AccountResolver, TransactionResolver, IdentityResolver, ConnectionResolver],
+    // type-graphql replaces the directive list it is given: the standard ones (@skip, @include, @deprecated,
+    // @specifiedBy) must be named too, or clients that use them (Apollo Client, Relay, urql) break.
+    directives: [...specifiedDirectives, cacheOnlyDirective],
     validate: false,
     ...(options.emitSchemaFile === undefined
       ? {}

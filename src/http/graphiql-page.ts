@@ -1,30 +1,7 @@
 /**
- * GraphiQL served from the installed packages (graphiql 3 and React 18 UMD builds): it works with no internet.
+ * The GraphiQL page (its assets: graphiql-assets.ts): it works with no internet.
  * It opens on a working example and the Authorization header of a sandbox persona.
  */
-import { createRequire } from 'node:module'
-import { readFile } from 'node:fs/promises'
-import path from 'node:path'
-
-const require = createRequire(import.meta.url)
-
-export const GRAPHIQL_ASSETS: Readonly<Record<string, { pkg: string; file: string; type: string }>> = {
-  'react.js': { pkg: 'react', file: 'umd/react.production.min.js', type: 'text/javascript' },
-  'react-dom.js': { pkg: 'react-dom', file: 'umd/react-dom.production.min.js', type: 'text/javascript' },
-  'graphiql.js': { pkg: 'graphiql', file: 'graphiql.min.js', type: 'text/javascript' },
-  'graphiql.css': { pkg: 'graphiql', file: 'graphiql.min.css', type: 'text/css' },
-}
-
-export async function loadGraphiqlAssets(): Promise<Map<string, { body: Buffer; type: string }>> {
-  const assets = new Map<string, { body: Buffer; type: string }>()
-  for (const [name, { pkg, file, type }] of Object.entries(GRAPHIQL_ASSETS)) {
-    // Through package.json: the UMD builds are not in the packages' `exports` maps.
-    const dir = path.dirname(require.resolve(`${pkg}/package.json`))
-    assets.set(name, { body: await readFile(path.join(dir, file)), type })
-  }
-  return assets
-}
-
 export const EXAMPLE_QUERY = `# LEA's accounts with their balances and the last 5 transactions.
 # The Authorization header below is a development token for a partner (batch) caller:
 # unattended reads spend the bank's 4-per-day budget, so watch freshness and quota.

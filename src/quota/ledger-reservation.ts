@@ -4,6 +4,7 @@
  */
 import type { Reservation } from '../stet-api/access.js'
 import type { QuotaKeyParts, ReserveOutcome } from './quota-ledger.js'
+import { publishRelease } from './quota-diagnostics.js'
 import { StoreUnavailableError } from './quota-ledger.js'
 
 /** What a reservation needs from the ledger that granted it. */
@@ -29,8 +30,9 @@ export class LedgerReservation implements Reservation {
   }
 
   /** Only when the request provably never left (invariant 4). Idempotent: the grant is removed by id. */
-  release(): Promise<void> {
-    return this.#store.releaseGrant(this.#parts, this.grantId)
+  async release(): Promise<void> {
+    await this.#store.releaseGrant(this.#parts, this.grantId)
+    publishRelease(this.#parts)
   }
 
   markExhausted(): Promise<void> {

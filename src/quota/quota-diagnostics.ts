@@ -29,3 +29,16 @@ export function publishReserve(
   }
   return outcome
 }
+
+/** A unit handed back because the request provably never left (DESIGN inv. 4). */
+export interface QuotaReleaseEvent {
+  bank: string
+  method: AisMethod
+}
+
+export const quotaReleaseChannel = diagnosticsChannel.channel('gateway:quota:release')
+
+export function publishRelease(parts: QuotaKeyParts): void {
+  if (quotaReleaseChannel.hasSubscribers)
+    quotaReleaseChannel.publish({ bank: parts.bank, method: parts.method } satisfies QuotaReleaseEvent)
+}

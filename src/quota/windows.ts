@@ -3,7 +3,7 @@
  *
  * - Calendar day: the bank's day runs from 00:00 to 23:59:59.999 Europe/Paris (bank-notes.md "The limit"). Paris days
  *   last 23 h (last Sunday of March) or 25 h (last Sunday of October); DST switches at 02:00/03:00, so midnight always
- *   exists and luxon's `startOf('day')` is exact.
+ *   exists and luxon's `startOf('day')` is exact. Each day's bounds are computed once (`parisDayOf`).
  * - Rolling 24 h: grants in (now − 24 h, now]. The bank does not state it; it bounds the damage if the bank's "day"
  *   ever differs from ours (server clock, time zone), and the policy may turn it off.
  *
@@ -19,14 +19,48 @@ export const ROLLING_WINDOW_MS = 24 * 60 * 60 * 1000
 /** A grant matters for at most 25 h (a 25-hour day) or 24 h (rolling): keep 26 h, drop the rest. */
 export const GRANT_RETENTION_MS = 26 * 60 * 60 * 1000
 
+/** One Paris calendar day: [start, end) in epoch ms, 23, 24 or 25 hours long. */
+export interface ParisDay {
+  readonly start: number
+  readonly end: number
+}
+
+/**
+ * Days already computed, by start. The time-zone maths (luxon's offset search) is done once per day boundary, not per
+ * read: a warm read asks the day of `now` for every quota status, and it was 29.5 % of a warm profile
+ * (bench/RESULTS.md). Exact whatever the day's length: the bounds are luxon's own, kept as numbers; a time inside
+ * [start, end) belongs to that day by definition, so the cache never answers for a time it has not bounded.
+ */
+const knownDays = new Map<number, ParisDay>()
+/** Far more than the days a process looks at around `now` (the Redis script's ±3, grants of the last 26 h). */
+const MAX_KNOWN_DAYS = 64
+let lastDay: ParisDay = { start: 0, end: 0 }
+
+/** The Paris calendar day containing `at` (epoch ms). */
+export function parisDayOf(at: number): ParisDay {
+  if (at >= lastDay.start && at < lastDay.end) return lastDay
+  for (const day of knownDays.values()) {
+    if (at >= day.start && at < day.end) {
+      lastDay = day
+      return day
+    }
+  }
+  const start = DateTime.fromMillis(at, { zone: PARIS_ZONE }).startOf('day')
+  const day: ParisDay = { start: start.toMillis(), end: start.plus({ days: 1 }).toMillis() }
+  if (knownDays.size >= MAX_KNOWN_DAYS) knownDays.clear()
+  knownDays.set(day.start, day)
+  lastDay = day
+  return day
+}
+
 /** The Paris midnight that starts the day containing `at` (epoch ms). */
 export function parisDayStart(at: number): number {
-  return DateTime.fromMillis(at, { zone: PARIS_ZONE }).startOf('day').toMillis()
+  return parisDayOf(at).start
 }
 
 /** The next Paris midnight after `at`: when the calendar-day count resets. */
 export function nextParisMidnight(at: number): number {
-  return DateTime.fromMillis(at, { zone: PARIS_ZONE }).startOf('day').plus({ days: 1 }).toMillis()
+  return parisDayOf(at).end
 }
 
 /**
@@ -34,9 +68,20 @@ export function nextParisMidnight(at: number): number {
  * script takes this list so that it can label the store's own `TIME` with a Paris day without a time-zone database.
  */
 export function parisMidnightsAround(at: number, daysBefore: number, daysAfter: number): number[] {
-  const start = DateTime.fromMillis(at, { zone: PARIS_ZONE }).startOf('day')
-  const midnights: number[] = []
-  for (let day = -daysBefore; day <= daysAfter; day++) midnights.push(start.plus({ days: day }).toMillis())
+  const today = parisDayOf(at)
+  const before: number[] = []
+  let day = today
+  for (let i = 0; i < daysBefore; i++) {
+    day = parisDayOf(day.start - 1)
+    before.push(day.start)
+  }
+  const midnights = before.reverse()
+  midnights.push(today.start)
+  day = today
+  for (let i = 0; i < daysAfter; i++) {
+    midnights.push(day.end)
+    day = parisDayOf(day.end)
+  }
   return midnights
 }
 

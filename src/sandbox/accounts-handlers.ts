@@ -12,7 +12,7 @@ import type {
 } from '../stet-api/wire.js'
 import type { AisContext, AisHandler } from './ais-context.js'
 import { accountPath, link } from './ais-context.js'
-import { BankHttpError } from './bank-http.js'
+import { BankHttpError, BpceCodeError } from './bank-http.js'
 import { toConsentState } from './consent-store.js'
 import { parisDayFrench } from './paris-calendar.js'
 import type { PersonaAccount } from './personas.js'
@@ -57,6 +57,8 @@ function toAccountResource(context: AisContext, account: PersonaAccount): Accoun
 }
 
 export const getAccounts: AisHandler = (context) => {
+  // A PSU with no eligible account: BPCE answers 404 with the code NAAC, not an empty list (NOTES §5).
+  if (context.persona.accounts.length === 0) throw new BpceCodeError(404, 'NAAC')
   const body: HalAccounts = {
     accounts: context.persona.accounts.map((account) => toAccountResource(context, account)),
     _links: { self: link('/accounts') },

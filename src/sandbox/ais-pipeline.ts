@@ -11,9 +11,10 @@ import type { AisContext, AisHandler } from './ais-context.js'
 import { getBalances, getOverdrafts, getTransactionDetails, getTransactions } from './account-resource-handlers.js'
 import { getAccounts, getIdentity, putConsents } from './accounts-handlers.js'
 import type { BankResponse } from './bank-http.js'
-import { BankHttpError, headerValue } from './bank-http.js'
+import { BankHttpError, BpceCodeError, headerValue } from './bank-http.js'
 import type { ConsentStore } from './consent-store.js'
 import type { DailyLimitCounter } from './daily-limit-counter.js'
+import type { FaultInjector } from './fault-injector.js'
 import type { OAuthAuthority } from './oauth-authority.js'
 import { parisDay } from './paris-calendar.js'
 import type { Persona } from './personas.js'
@@ -39,10 +40,23 @@ export interface AisPipelineDeps {
   now: () => number
   /** Delay before each AIS answer, after the call was counted. */
   latencyMs: number
+  limitAnswer: LimitAnswer
+  faults: FaultInjector
 }
+
+/**
+ * How the bank refuses a call past its daily limit: `429` with its French message (the body BPCE's gateway sent
+ * Yolt), or `403-TMRQ`, a 403 whose message is the code `TMRQ` (what Tink's BPCE client reads as the limit, NOTES §5).
+ */
+export type LimitAnswer = '429' | '403-TMRQ'
+export const LIMIT_ANSWERS: readonly LimitAnswer[] = ['429', '403-TMRQ']
 
 /** The bank's real 429 message (NOTES §5, from BPCE's gateway). */
 export const LIMIT_MESSAGE = 'Limite des appels par jour dépassée (Erreur H6B-QA03AAH5)'
+
+function limitRefusal(answer: LimitAnswer): BankHttpError {
+  return answer === '403-TMRQ' ? new BpceCodeError(403, 'TMRQ') : new BankHttpError(429, LIMIT_MESSAGE)
+}
 const MAX_REQUEST_ID_LENGTH = 70
 
 function decodeSegment(segment: string): string {
@@ -148,7 +162,7 @@ export async function handleAisRequest(
     method: route.aisMethod,
   }
   const decision = deps.counter.record(limitKey, parisDay(now), headerValue(req, 'psu-ip-address'), route.limited)
-  if (decision === 'refused') throw new BankHttpError(429, LIMIT_MESSAGE)
+  if (decision === 'refused') throw limitRefusal(deps.limitAnswer)
   // A bank that takes time to answer (benchmarks, single-flight tests): the call is in flight meanwhile.
   const leave = deps.counter.enter(limitKey, parisDay(now))
   try {
@@ -156,6 +170,9 @@ export async function handleAisRequest(
   } finally {
     leave()
   }
+  // A fault a test armed answers in place of everything after the count: the bank failed on a call it received.
+  const fault = deps.faults.take({ method, path: relativePath, psuId: persona.psuId })
+  if (fault) throw new BpceCodeError(fault.status, fault.message)
 
   if (bearer.kind === 'expired') throw invalidToken('The access token expired')
   if (bearer.kind === 'revoked') throw invalidToken('The access token was revoked')

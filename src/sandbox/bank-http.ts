@@ -16,6 +16,8 @@ export interface BankResponse {
   status: number
   /** Serialised as JSON; absent for 201/204. */
   body?: unknown
+  /** Sent as is instead of `body` (the login page's HTML). */
+  text?: string
   headers?: Record<string, string>
   contentType?: string
 }
@@ -35,6 +37,17 @@ export class BankHttpError extends Error {
   }
 }
 
+/**
+ * An error as Groupe BPCE's gateway words it: the `message` is a code (`TMRQ`, `NAAC`, `INTE`, `NIMP`), the body has no
+ * `error` field and comes as plain JSON (NOTES §5 "Real BPCE bodies").
+ */
+export class BpceCodeError extends BankHttpError {
+  constructor(status: number, code: string, headers: Record<string, string> = {}) {
+    super(status, code, headers)
+    this.name = 'BpceCodeError'
+  }
+}
+
 /** The BPCE gateway's timestamp style, `2021-04-07T23:51:12+0200` (NOTES §5). */
 function bankTimestamp(epochMs: number): string {
   return DateTime.fromMillis(epochMs, { zone: BANK_ZONE }).toFormat("yyyy-MM-dd'T'HH:mm:ssZZZ")
@@ -45,12 +58,24 @@ export function errorModel(status: number, message: string, path: string, epochM
 }
 
 export function errorResponse(error: BankHttpError, path: string, epochMs: number): BankResponse {
+  if (error instanceof BpceCodeError) {
+    const body: ErrorModel = { timestamp: bankTimestamp(epochMs), status: error.status, message: error.message, path }
+    return { status: error.status, body, headers: error.headers, contentType: PLAIN_JSON }
+  }
   return { status: error.status, body: errorModel(error.status, error.message, path, epochMs), headers: error.headers }
 }
 
 export function send(res: ServerResponse, response: BankResponse, requestId: string | undefined): void {
   const headers: Record<string, string> = { ...response.headers }
   if (requestId !== undefined) headers['X-Request-ID'] = requestId
+  if (response.text !== undefined) {
+    const payload = Buffer.from(response.text, 'utf8')
+    headers['Content-Type'] = response.contentType ?? 'text/plain; charset=utf-8'
+    headers['Content-Length'] = String(payload.length)
+    res.writeHead(response.status, headers)
+    res.end(payload)
+    return
+  }
   if (response.body === undefined) {
     res.writeHead(response.status, headers)
     res.end()

@@ -1,10 +1,13 @@
 /**
  * The mixed consent model (BANK "Forward customer's consent", NOTES §6.2): per (client_id, PSU), the last
  * `PUT /consents` wins; empty lists revoke. Until a TPP forwards a consent, the personas with one on file (Marc,
- * Tech'n Co) show it; everyone else has none, so `GET /accounts` lists bare accounts.
+ * Tech'n Co) show it; everyone else has none, so `GET /accounts` lists bare accounts. The consents forwarded are
+ * kept across restarts when the sandbox has a data folder (sandbox-persistence.ts).
  */
+import { z } from 'zod'
 import type { ConsentAccess } from '../stet-api/wire.js'
 import type { Persona } from './personas.js'
+import type { PersistentState } from './sandbox-persistence.js'
 
 export interface AccountGrant {
   balances: boolean
@@ -35,21 +38,62 @@ export function toConsentState(access: ConsentAccess): ConsentState {
   return { accounts, psuIdentity: access.psuIdentity }
 }
 
-export class ConsentStore {
-  readonly #states = new Map<string, ConsentState>()
+const SNAPSHOT = z.object({
+  version: z.literal(1),
+  consents: z.array(
+    z.object({
+      clientId: z.string(),
+      psuId: z.string(),
+      accounts: z.array(
+        z.object({ iban: z.string(), balances: z.boolean(), transactions: z.boolean(), overdrafts: z.boolean() }),
+      ),
+      psuIdentity: z.boolean(),
+    }),
+  ),
+})
+
+export class ConsentStore implements PersistentState {
+  readonly #states = new Map<string, { clientId: string; psuId: string; state: ConsentState }>()
+  #changed: () => void = () => undefined
 
   get(clientId: string, persona: Persona): ConsentState | undefined {
     const stored = this.#states.get(`${clientId}|${persona.psuId}`)
-    if (stored) return stored
+    if (stored) return stored.state
     return persona.preseededConsent ? toConsentState(persona.preseededConsent) : undefined
   }
 
   replace(clientId: string, psuId: string, state: ConsentState): void {
-    this.#states.set(`${clientId}|${psuId}`, state)
+    this.#states.set(`${clientId}|${psuId}`, { clientId, psuId, state })
+    this.#changed()
   }
 
   /** Back to the start: only the preseeded consents remain. */
   reset(): void {
     this.#states.clear()
+    this.#changed()
+  }
+
+  snapshot(): z.infer<typeof SNAPSHOT> {
+    return {
+      version: 1,
+      consents: [...this.#states.values()].map(({ clientId, psuId, state }) => ({
+        clientId,
+        psuId,
+        accounts: [...state.accounts].map(([iban, grant]) => ({ iban, ...grant })),
+        psuIdentity: state.psuIdentity,
+      })),
+    }
+  }
+
+  restore(snapshot: unknown): void {
+    this.#states.clear()
+    for (const { clientId, psuId, accounts, psuIdentity } of SNAPSHOT.parse(snapshot).consents) {
+      const grants = new Map(accounts.map(({ iban, ...grant }) => [iban, grant]))
+      this.#states.set(`${clientId}|${psuId}`, { clientId, psuId, state: { accounts: grants, psuIdentity } })
+    }
+  }
+
+  onChange(listener: () => void): void {
+    this.#changed = listener
   }
 }

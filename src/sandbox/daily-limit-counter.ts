@@ -4,7 +4,9 @@
  * without dates is one method; `/accounts` and `/end-user-identity` count with no IBAN. Calls with `PSU-IP-Address`
  * are never limited but counted apart. It is deliberately independent of the gateway's quota ledger (DESIGN.md).
  */
+import { z } from 'zod'
 import type { AisMethod } from '../stet-api/wire.js'
+import type { PersistentState } from './sandbox-persistence.js'
 
 export interface LimitKey {
   clientId: string
@@ -23,7 +25,7 @@ export interface SandboxStatsKey extends LimitKey {
   present: number
   /** The distinct PSU-IP-Address values those calls carried (the first 16), so tests see whose address reached us. */
   psuIpAddresses: string[]
-  /** Calls without PSU-IP-Address refused with 429. */
+  /** Calls without PSU-IP-Address refused with 429 (or 403 TMRQ, as the sandbox is set). */
   refused: number
   /** The most calls on this key the bank was answering at one time (visible with `latencyMs`). */
   maxInFlight: number
@@ -36,9 +38,41 @@ export interface SandboxStats {
 
 export type LimitDecision = 'counted' | 'refused'
 
-export class DailyLimitCounter {
+const AIS_METHODS = [
+  'accounts',
+  'balances',
+  'transactions',
+  'details',
+  'overdrafts',
+  'identity',
+  'consents',
+] as const satisfies readonly AisMethod[]
+
+const SNAPSHOT = z.object({
+  version: z.literal(1),
+  keys: z.array(
+    z.object({
+      clientId: z.string(),
+      psuId: z.string(),
+      iban: z.string().nullable(),
+      method: z.enum(AIS_METHODS),
+      day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+      batch: z.number().int().nonnegative(),
+      present: z.number().int().nonnegative(),
+      psuIpAddresses: z.array(z.string()).default([]),
+      refused: z.number().int().nonnegative(),
+      maxInFlight: z.number().int().nonnegative(),
+    }),
+  ),
+})
+
+/** Days kept on disk before the latest one counted: only today's counts limit anything; a week is for a person reading the stats. */
+const DAYS_KEPT = 7
+
+export class DailyLimitCounter implements PersistentState {
   readonly #keys = new Map<string, SandboxStatsKey>()
   readonly #inFlight = new Map<string, number>()
+  #changed: () => void = () => undefined
 
   constructor(private readonly dailyLimit: number) {}
 
@@ -48,6 +82,7 @@ export class DailyLimitCounter {
    */
   record(key: LimitKey, day: string, psuIpAddress: string | undefined, limited: boolean): LimitDecision {
     const entry = this.#entry(key, day)
+    this.#changed()
     if (psuIpAddress !== undefined && psuIpAddress !== '') {
       entry.present++
       if (entry.psuIpAddresses.length < 16 && !entry.psuIpAddresses.includes(psuIpAddress)) {
@@ -97,6 +132,27 @@ export class DailyLimitCounter {
   reset(): void {
     this.#keys.clear()
     this.#inFlight.clear()
+    this.#changed()
+  }
+
+  snapshot(): z.infer<typeof SNAPSHOT> {
+    const keys = [...this.#keys.values()]
+    const latest = keys.reduce((max, entry) => (entry.day > max ? entry.day : max), '')
+    const cutoff =
+      latest === ''
+        ? ''
+        : new Date(Date.parse(`${latest}T00:00:00Z`) - DAYS_KEPT * 86_400_000).toISOString().slice(0, 10)
+    return { version: 1, keys: keys.filter((entry) => entry.day >= cutoff) }
+  }
+
+  restore(snapshot: unknown): void {
+    this.#keys.clear()
+    for (const entry of SNAPSHOT.parse(snapshot).keys)
+      this.#keys.set(idOf(entry, entry.day), { ...entry, psuIpAddresses: [...entry.psuIpAddresses] })
+  }
+
+  onChange(listener: () => void): void {
+    this.#changed = listener
   }
 }
 

@@ -1,12 +1,18 @@
 /**
- * The sandbox's OAuth2 server (NOTES §4): authorization code flow with auto-approved personas, refresh with rotation,
- * client_credentials, RFC 7009 revocation. The PSU is chosen by a `psu` query parameter in place of the bank's login
- * and OTP screens. Every expiry is read from the injected clock, so tests move time instead of waiting.
+ * The sandbox's OAuth2 server (NOTES §4): authorization code flow, refresh with rotation, client_credentials, RFC 7009
+ * revocation. The PSU logs in on a small HTML page (PSU id + the sandbox OTP, login-page.ts) in place of the bank's
+ * login and OTP screens; a `psu` query parameter skips the page and approves that persona at once (tests).
+ * Every expiry is read from the injected clock, so tests move time instead of waiting.
+ * Like a bank's token store, it keeps SHA-256 digests of the tokens, not the tokens: the persisted file
+ * (sandbox-persistence.ts) lets nobody call the bank. Authorization codes stay in memory (they live 1 h).
  */
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
+import { z } from 'zod'
 import type { TokenResponse } from '../stet-api/wire.js'
+import { loginPage, SANDBOX_OTP } from './login-page.js'
 import type { Persona } from './personas.js'
 import { findPersona } from './personas.js'
+import type { PersistentState } from './sandbox-persistence.js'
 
 /** RFC 6749 §5.2 error body. */
 export interface OAuthErrorBody {
@@ -19,6 +25,8 @@ export type OAuthAnswer =
   | { status: 200; body?: undefined }
   | { status: 302; location: string }
   | { status: 400; body: OAuthErrorBody }
+  /** The login page (again, with a message, after a wrong PSU id or OTP). */
+  | { status: 200; html: string }
 
 export interface AccessGrant {
   clientId: string
@@ -26,7 +34,8 @@ export interface AccessGrant {
   psuId?: string
   scope: string
   expiresAt: number
-  refreshToken?: string
+  /** The digest of the refresh token issued with it (revoking one revokes the other). */
+  refreshDigest?: string
   revoked: boolean
 }
 
@@ -49,8 +58,36 @@ interface RefreshGrant {
   scope: string
   expiresAt: number
   revoked: boolean
-  accessTokens: string[]
+  /** Digests of the access tokens issued with it. */
+  accessDigests: string[]
 }
+
+const SNAPSHOT = z.object({
+  version: z.literal(1),
+  accessTokens: z.array(
+    z.object({
+      digest: z.string(),
+      clientId: z.string(),
+      psuId: z.string().optional(),
+      scope: z.string(),
+      expiresAt: z.number(),
+      refreshDigest: z.string().optional(),
+      revoked: z.boolean(),
+    }),
+  ),
+  refreshTokens: z.array(
+    z.object({
+      digest: z.string(),
+      clientId: z.string(),
+      psuId: z.string(),
+      scope: z.string(),
+      expiresAt: z.number(),
+      revoked: z.boolean(),
+      accessDigests: z.array(z.string()),
+    }),
+  ),
+})
+type Snapshot = z.infer<typeof SNAPSHOT>
 
 export interface OAuthAuthorityOptions {
   clientId: string
@@ -58,38 +95,95 @@ export interface OAuthAuthorityOptions {
   now: () => number
   /** Which PSU ids exist; default the bank's personas (benchmark personas are opt-in). */
   findPersona?: (psuId: string) => Persona | undefined
+  /** The personas the login page suggests to a person trying the sandbox. */
+  loginHints?: readonly { psuId: string; name: string }[]
 }
 
 /** The code is valid for 1 h in the sandbox (BANK Sandbox 3rd step). */
 const CODE_TTL_MS = 3600 * 1000
 /** Refresh tokens live 180 days (BANK Refresh your token). */
 const REFRESH_TTL_MS = 180 * 24 * 3600 * 1000
+/** An expired access token stays known this long (its calls are still counted, then refused as expired). */
+const EXPIRED_ACCESS_KEPT_MS = 7 * 24 * 3600 * 1000
 
 function newToken(): string {
   return randomBytes(32).toString('base64url')
+}
+
+function digestOf(token: string): string {
+  return createHash('sha256').update(token).digest('base64url')
 }
 
 function oauthError(error: string, description: string): OAuthAnswer {
   return { status: 400, body: { error, error_description: description } }
 }
 
-export class OAuthAuthority {
+export class OAuthAuthority implements PersistentState {
   readonly #codes = new Map<string, CodeGrant>()
+  /** Keyed by the token's digest, as are the refresh tokens. */
   readonly #accessTokens = new Map<string, AccessGrant>()
   readonly #refreshTokens = new Map<string, RefreshGrant>()
+  #changed: () => void = () => undefined
 
   constructor(private readonly options: OAuthAuthorityOptions) {}
 
-  /** `GET /authorize?response_type=code&client_id&redirect_uri&scope&state&psu=<PSU id>`: auto-approves the persona. */
+  /**
+   * `GET /authorize?response_type=code&client_id&redirect_uri&scope&state`: the login page; with `&psu=<PSU id>`,
+   * that persona approved at once (tests, persona linking).
+   */
   authorize(query: URLSearchParams): OAuthAnswer {
+    const refused = this.#checkRequest(query)
+    if (refused) return refused
+    const psuId = query.get('psu')
+    if (psuId === null) return { status: 200, html: this.#page(query) }
+    if (!this.#findPersona(psuId)) return oauthError('invalid_request', 'unknown PSU')
+    return this.#approve(query, psuId)
+  }
+
+  /**
+   * `POST /authorize`, the login page's form: the authorize request's parameters again, plus `psu` and `otp`.
+   * A wrong PSU id or OTP shows the page again with a message; a right one redirects with a code.
+   */
+  login(form: URLSearchParams): OAuthAnswer {
+    const refused = this.#checkRequest(form)
+    if (refused) return refused
+    const psuId = (form.get('psu') ?? '').trim()
+    if (!this.#findPersona(psuId)) {
+      return { status: 200, html: this.#page(form, psuId, 'Unknown PSU id. Try one of the sandbox personas below.') }
+    }
+    if (form.get('otp')?.trim() !== SANDBOX_OTP) {
+      return { status: 200, html: this.#page(form, psuId, 'Wrong one-time password.') }
+    }
+    return this.#approve(form, psuId)
+  }
+
+  #findPersona(psuId: string): Persona | undefined {
+    return psuId === '' ? undefined : (this.options.findPersona ?? findPersona)(psuId)
+  }
+
+  /** The checks that come before any login: a request that fails them never shows the page. */
+  #checkRequest(query: URLSearchParams): OAuthAnswer | undefined {
     if (query.get('response_type') !== 'code')
       return oauthError('unsupported_response_type', 'response_type must be code')
     if (query.get('client_id') !== this.options.clientId) return oauthError('invalid_client', 'unknown client_id')
     const redirectUri = query.get('redirect_uri')
     if (!redirectUri || !URL.canParse(redirectUri))
       return oauthError('invalid_request', 'redirect_uri missing or invalid')
-    const psuId = query.get('psu')
-    if (!psuId || !(this.options.findPersona ?? findPersona)(psuId)) return oauthError('invalid_request', 'unknown PSU')
+    return undefined
+  }
+
+  #page(request: URLSearchParams, psuId?: string, message?: string): string {
+    return loginPage({
+      request,
+      personas: this.options.loginHints ?? [],
+      ...(psuId === undefined ? {} : { psuId }),
+      ...(message === undefined ? {} : { message }),
+    })
+  }
+
+  /** A one-time code for the PSU, and the redirect carrying it (and the state) back to the TPP. */
+  #approve(query: URLSearchParams, psuId: string): OAuthAnswer {
+    const redirectUri = query.get('redirect_uri') ?? ''
     const scope = query.get('scope') ?? 'aisp'
     const code = newToken()
     this.#codes.set(code, {
@@ -131,10 +225,12 @@ export class OAuthAuthority {
       return oauthError('invalid_client', 'unknown client_id')
     const token = form.get('token')
     if (!token) return oauthError('invalid_request', 'token missing')
-    const access = this.#accessTokens.get(token)
-    const refreshToken = access ? access.refreshToken : token
+    const digest = digestOf(token)
+    const access = this.#accessTokens.get(digest)
+    const refreshDigest = access ? access.refreshDigest : digest
     if (access) access.revoked = true
-    if (refreshToken !== undefined) this.#revokeRefresh(refreshToken)
+    if (refreshDigest !== undefined) this.#revokeRefresh(refreshDigest)
+    this.#changed()
     // RFC 7009 §2.2: 200 even for an unknown token.
     return { status: 200 }
   }
@@ -143,7 +239,7 @@ export class OAuthAuthority {
   inspect(authorization: string | undefined): BearerCheck {
     const match = authorization === undefined ? null : /^Bearer +(\S+)$/i.exec(authorization.trim())
     if (!match?.[1]) return { kind: 'missing' }
-    const grant = this.#accessTokens.get(match[1])
+    const grant = this.#accessTokens.get(digestOf(match[1]))
     if (!grant) return { kind: 'unknown' }
     if (grant.revoked) return { kind: 'revoked', grant }
     if (this.options.now() >= grant.expiresAt) return { kind: 'expired', grant }
@@ -165,7 +261,7 @@ export class OAuthAuthority {
 
   #refresh(form: URLSearchParams): OAuthAnswer {
     const token = form.get('refresh_token')
-    const grant = token ? this.#refreshTokens.get(token) : undefined
+    const grant = token ? this.#refreshTokens.get(digestOf(token)) : undefined
     if (!token || !grant) return oauthError('invalid_grant', 'unknown refresh token')
     if (grant.revoked) return oauthError('invalid_grant', 'refresh token revoked')
     if (this.options.now() >= grant.expiresAt) return oauthError('invalid_grant', 'refresh token expired')
@@ -183,37 +279,72 @@ export class OAuthAuthority {
     refreshExpiresAt?: number,
   ): TokenResponse {
     const refreshToken = newToken()
-    const response = this.#issueAccess({ clientId: this.options.clientId, psuId, scope: answeredScope, refreshToken })
-    this.#refreshTokens.set(refreshToken, {
+    const refreshDigest = digestOf(refreshToken)
+    const response = this.#issueAccess({ clientId: this.options.clientId, psuId, scope: answeredScope, refreshDigest })
+    this.#refreshTokens.set(refreshDigest, {
       clientId: this.options.clientId,
       psuId,
       scope: grantScope,
       // A rotated refresh token keeps the original 180-day horizon (the SCA date does not move, BANK Refresh §2).
       expiresAt: refreshExpiresAt ?? this.options.now() + REFRESH_TTL_MS,
       revoked: false,
-      accessTokens: [response.access_token],
+      accessDigests: [digestOf(response.access_token)],
     })
+    this.#changed()
     return { ...response, refresh_token: refreshToken }
   }
 
-  #issueAccess(grant: { clientId: string; psuId?: string; scope: string; refreshToken?: string }): TokenResponse {
+  #issueAccess(grant: { clientId: string; psuId?: string; scope: string; refreshDigest?: string }): TokenResponse {
     const accessToken = newToken()
     const ttlSeconds = this.options.accessTokenTtlSeconds
-    this.#accessTokens.set(accessToken, {
+    this.#accessTokens.set(digestOf(accessToken), {
       ...grant,
       expiresAt: this.options.now() + ttlSeconds * 1000,
       revoked: false,
     })
+    this.#changed()
     return { access_token: accessToken, token_type: 'Bearer', expires_in: ttlSeconds, scope: grant.scope }
   }
 
-  #revokeRefresh(refreshToken: string): void {
-    const grant = this.#refreshTokens.get(refreshToken)
+  #revokeRefresh(refreshDigest: string): void {
+    const grant = this.#refreshTokens.get(refreshDigest)
     if (!grant) return
     grant.revoked = true
-    for (const accessToken of grant.accessTokens) {
-      const access = this.#accessTokens.get(accessToken)
+    for (const accessDigest of grant.accessDigests) {
+      const access = this.#accessTokens.get(accessDigest)
       if (access) access.revoked = true
     }
+  }
+
+  /** What the bank keeps: tokens still in use or still counted; long-expired ones are left out of the file. */
+  snapshot(): Snapshot {
+    const now = this.options.now()
+    const accessTokens: Snapshot['accessTokens'] = []
+    for (const [digest, grant] of this.#accessTokens) {
+      if (grant.expiresAt + EXPIRED_ACCESS_KEPT_MS > now) accessTokens.push({ digest, ...grant })
+    }
+    const refreshTokens: Snapshot['refreshTokens'] = []
+    for (const [digest, grant] of this.#refreshTokens) {
+      if (grant.expiresAt > now) refreshTokens.push({ digest, ...grant })
+    }
+    return { version: 1, accessTokens, refreshTokens }
+  }
+
+  restore(snapshot: unknown): void {
+    const parsed = SNAPSHOT.parse(snapshot)
+    this.#accessTokens.clear()
+    this.#refreshTokens.clear()
+    for (const { digest, psuId, refreshDigest, ...grant } of parsed.accessTokens) {
+      this.#accessTokens.set(digest, {
+        ...grant,
+        ...(psuId === undefined ? {} : { psuId }),
+        ...(refreshDigest === undefined ? {} : { refreshDigest }),
+      })
+    }
+    for (const { digest, ...grant } of parsed.refreshTokens) this.#refreshTokens.set(digest, grant)
+  }
+
+  onChange(listener: () => void): void {
+    this.#changed = listener
   }
 }

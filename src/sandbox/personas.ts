@@ -43,6 +43,9 @@ export function resourceIdOf(iban: string): string {
 
 const RETAIL_LIGHT: ActivityProfile = { minPerDay: 0, maxPerDay: 1, daysBack: 90, professional: false }
 
+/** The persona with no eligible account: `GET /accounts` answers 404 NAAC. */
+export const NO_ACCOUNT_PSU = '9999999909'
+
 const MARC_IBAN = 'FR7617515000920409999010173'
 const TECHNCO_IBAN = 'FR7617515000920809999310174'
 
@@ -205,6 +208,13 @@ export const PERSONAS: readonly Persona[] = [
       trustedBeneficiaries: false,
     },
   },
+  {
+    // Not a persona of the bank's page: a PSU with no eligible account, whose GET /accounts BPCE answers with
+    // 404 {"message":"NAAC"} (NOTES §5 "Real BPCE bodies"). A client should read that as an empty list.
+    psuId: NO_ACCOUNT_PSU,
+    identity: { fullName: 'NINA SANSCOMPTE', firstName: 'NINA', lastName: 'SANSCOMPTE', namePrefix: 'MISS' },
+    accounts: [],
+  },
 ]
 
 export function findPersona(psuId: string): Persona | undefined {
@@ -248,7 +258,7 @@ function benchPersona(psuId: string, label: string, serial: number, accountCount
 
 /**
  * Benchmark personas (npm run bench), only when the sandbox is started with `benchPersonas: true`: the bank's own
- * personas have at most 3 accounts, the benchmark's dashboard needs 5 and its transactions query 20. The four
+ * personas have at most 3 accounts, the benchmark's dashboard needs 5 and its transactions query 20. The five
  * `BENCH0005U*` personas give each benchmarked variant its own unattended PSU, so that one variant's daily limit
  * (4 calls per key) is never spent by another. No consent on file: the TPP forwards one.
  */
@@ -259,7 +269,17 @@ export const BENCH_PERSONAS: readonly Persona[] = [
   benchPersona('BENCH0005UB', 'UNATTENDED B', 4, 5),
   benchPersona('BENCH0005UC', 'UNATTENDED C', 5, 5),
   benchPersona('BENCH0005UD', 'UNATTENDED D', 6, 5),
+  benchPersona('BENCH0005UE', 'UNATTENDED E', 7, 5),
+  // The gateway on Redis (V2w-redis) reads its own PSUs: linking spends unattended /accounts calls per PSU.
+  benchPersona('BENCH0005RE', 'FIVE REDIS', 8, 5),
+  benchPersona('BENCH0020RE', 'TWENTY REDIS', 9, 20),
 ]
+
+/** The personas the login page lists for a person trying the sandbox (ids and names). */
+export function loginHints(options: { benchPersonas: boolean }): { psuId: string; name: string }[] {
+  const personas = options.benchPersonas ? [...PERSONAS, ...BENCH_PERSONAS] : PERSONAS
+  return personas.map((persona) => ({ psuId: persona.psuId, name: persona.identity.fullName ?? persona.psuId }))
+}
 
 /** The persona lookup of one sandbox: the bank's personas, plus the benchmark ones when asked for. */
 export function personaFinder(options: { benchPersonas: boolean }): (psuId: string) => Persona | undefined {

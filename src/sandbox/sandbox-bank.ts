@@ -11,19 +11,28 @@ import type { AddressInfo } from 'node:net'
 import type { Clock } from '../clock.js'
 import { systemClock } from '../clock.js'
 import { OAUTH_AUTHORIZE_PATH, OAUTH_REVOKE_PATH, OAUTH_TOKEN_PATH, STET_BASE_PATH } from '../stet-api/wire.js'
-import { handleAisRequest } from './ais-pipeline.js'
+import type { LimitAnswer } from './ais-pipeline.js'
+import { handleAisRequest, LIMIT_ANSWERS } from './ais-pipeline.js'
 import type { BankResponse } from './bank-http.js'
-import { BankHttpError, errorResponse, headerValue, PLAIN_JSON, readBody, send } from './bank-http.js'
+import { BankHttpError, BpceCodeError, errorResponse, headerValue, PLAIN_JSON, readBody, send } from './bank-http.js'
 import { ConsentStore } from './consent-store.js'
 import type { SandboxStats } from './daily-limit-counter.js'
 import { DailyLimitCounter } from './daily-limit-counter.js'
+import type { SandboxFault } from './fault-injector.js'
+import { FaultInjector } from './fault-injector.js'
+import { LOGIN_PAGE_HEADERS } from './login-page.js'
 import type { OAuthAnswer } from './oauth-authority.js'
 import { OAuthAuthority } from './oauth-authority.js'
-import { personaFinder } from './personas.js'
+import { loginHints, personaFinder } from './personas.js'
+import { openSandboxPersistence } from './sandbox-persistence.js'
 import type { SignatureMode } from './signature-verifier.js'
 import { createSignatureVerifier } from './signature-verifier.js'
 
+export type { LimitAnswer } from './ais-pipeline.js'
 export type { SandboxStats, SandboxStatsKey } from './daily-limit-counter.js'
+export type { SandboxFault } from './fault-injector.js'
+export { SANDBOX_OTP } from './login-page.js'
+export { NO_ACCOUNT_PSU } from './personas.js'
 
 export interface SandboxOptions {
   /** Default 0 (ephemeral). */
@@ -48,6 +57,13 @@ export interface SandboxOptions {
   latencyMs?: number
   /** Also serve the benchmark personas (BENCH_PERSONAS in personas.ts). Default false. */
   benchPersonas?: boolean
+  /**
+   * Where the bank keeps its tokens, consents and daily counters across restarts (created 0700, files 0600; see
+   * sandbox-persistence.ts). Absent: memory only, gone when the process ends (unit tests).
+   */
+  dataDir?: string
+  /** How the daily limit refuses: `429` (default) or `403-TMRQ`, a 403 with BPCE's code TMRQ (NOTES §5). */
+  limitAnswer?: LimitAnswer
 }
 
 export interface SandboxBank {
@@ -56,8 +72,22 @@ export interface SandboxBank {
   readonly port: number
   /** The same data as `GET /sandbox/stats`. */
   stats(): SandboxStats
+  /** The `X-Request-ID` of the last 1000 requests received (AIS and OAuth), oldest first: what the bank was sent. */
+  receivedRequestIds(): readonly string[]
   /** Lets tests move time (midnight in Paris, token expiry). */
   setClock(clock: Clock): void
+  /**
+   * Arms a fault: the next request matching it (one-shot, or `times` requests) is answered with `status` and the
+   * BPCE-style body `{timestamp, status, message, path}` instead of the bank's answer. An AIS call it answers is
+   * counted like any other, and its handler does not run (fault-injector.ts).
+   */
+  failNext(fault: SandboxFault): void
+  /** How many answers the armed faults still hold (0 once every fault fired). */
+  pendingFaults(): number
+  /** Disarms every fault. */
+  clearFaults(): void
+  /** Resolves once the state changed so far is on disk (it always is before an answer leaves). */
+  flushed(): Promise<void>
   close(): Promise<void>
 }
 
@@ -68,7 +98,15 @@ function positiveInteger(value: number | undefined, fallback: number, name: stri
 }
 
 function oauthResponse(answer: OAuthAnswer): BankResponse {
-  if (answer.status === 302) return { status: 302, headers: { Location: answer.location } }
+  if (answer.status === 302) return { status: 302, headers: { Location: answer.location, 'Cache-Control': 'no-store' } }
+  if ('html' in answer) {
+    return {
+      status: answer.status,
+      text: answer.html,
+      contentType: 'text/html; charset=utf-8',
+      headers: { ...LOGIN_PAGE_HEADERS },
+    }
+  }
   if (answer.body === undefined) return { status: 200 }
   return { status: answer.status, body: answer.body, contentType: PLAIN_JSON, headers: { 'Cache-Control': 'no-store' } }
 }
@@ -78,16 +116,48 @@ export async function startSandboxBank(options: SandboxOptions): Promise<Sandbox
   const accessTokenTtlSeconds = positiveInteger(options.accessTokenTtlSeconds, 3600, 'accessTokenTtlSeconds')
   let clock: Clock = options.clock ?? systemClock
   const now = () => clock()
-  const findPersona = personaFinder({ benchPersonas: options.benchPersonas ?? false })
-  const oauth = new OAuthAuthority({ clientId: options.clientId, accessTokenTtlSeconds, now, findPersona })
+  const limitAnswer = options.limitAnswer ?? '429'
+  if (!LIMIT_ANSWERS.includes(limitAnswer))
+    throw new TypeError(`limitAnswer must be one of ${LIMIT_ANSWERS.join(', ')}, got ${String(limitAnswer)}`)
+  const benchPersonas = options.benchPersonas ?? false
+  const findPersona = personaFinder({ benchPersonas })
+  const oauth = new OAuthAuthority({
+    clientId: options.clientId,
+    accessTokenTtlSeconds,
+    now,
+    findPersona,
+    loginHints: loginHints({ benchPersonas }),
+  })
   const consents = new ConsentStore()
   const counter = new DailyLimitCounter(dailyLimit)
+  const faults = new FaultInjector()
+  const persistence = await openSandboxPersistence(options.dataDir, {
+    'oauth.json': oauth,
+    'consents.json': consents,
+    'daily-counters.json': counter,
+  })
   const verifySignature = createSignatureVerifier({
     certificatePem: options.tppCertificatePem,
     clientId: options.clientId,
     mode: options.signatureMode ?? 'strict',
   })
-  const deps = { oauth, consents, counter, verifySignature, findPersona, now, latencyMs: options.latencyMs ?? 0 }
+  const deps = {
+    oauth,
+    consents,
+    counter,
+    verifySignature,
+    findPersona,
+    now,
+    latencyMs: options.latencyMs ?? 0,
+    limitAnswer,
+    faults,
+  }
+
+  /** An armed fault on an OAuth endpoint (AIS faults are taken in the pipeline, after the count). */
+  function oauthFault(method: string, path: string): void {
+    const fault = faults.take({ method, path })
+    if (fault) throw new BpceCodeError(fault.status, fault.message)
+  }
 
   async function route(req: IncomingMessage, url: URL): Promise<BankResponse> {
     const body = await readBody(req)
@@ -97,15 +167,21 @@ export async function startSandboxBank(options: SandboxOptions): Promise<Sandbox
       if (method !== allowed) throw new BankHttpError(405, `Method ${method} not allowed`, { Allow: allowed })
     }
     if (path === OAUTH_AUTHORIZE_PATH) {
-      only('GET')
+      if (method !== 'GET' && method !== 'POST')
+        throw new BankHttpError(405, `Method ${method} not allowed`, { Allow: 'GET, POST' })
+      oauthFault(method, path)
+      // POST: the login page's form (login-page.ts).
+      if (method === 'POST') return oauthResponse(oauth.login(new URLSearchParams(body.toString('utf8'))))
       return oauthResponse(oauth.authorize(url.searchParams))
     }
     if (path === OAUTH_TOKEN_PATH) {
       only('POST')
+      oauthFault(method, path)
       return oauthResponse(oauth.token(new URLSearchParams(body.toString('utf8'))))
     }
     if (path === OAUTH_REVOKE_PATH) {
       only('POST')
+      oauthFault(method, path)
       return oauthResponse(oauth.revoke(new URLSearchParams(body.toString('utf8'))))
     }
     if (path === '/sandbox/stats') {
@@ -124,8 +200,13 @@ export async function startSandboxBank(options: SandboxOptions): Promise<Sandbox
     throw new BankHttpError(404, 'Resource not found')
   }
 
+  const received: string[] = []
   async function listener(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = headerValue(req, 'x-request-id')
+    if (requestId !== undefined) {
+      received.push(requestId)
+      if (received.length > 1000) received.shift()
+    }
     const url = new URL(req.url ?? '/', 'http://sandbox.invalid')
     let response: BankResponse
     try {
@@ -133,6 +214,12 @@ export async function startSandboxBank(options: SandboxOptions): Promise<Sandbox
     } catch (error) {
       const bankError = error instanceof BankHttpError ? error : new BankHttpError(500, 'Internal server error')
       response = errorResponse(bankError, url.pathname, now())
+    }
+    try {
+      // No answer leaves before what it changed (a token, a consent, a count) is on disk.
+      await persistence.settled()
+    } catch {
+      response = errorResponse(new BpceCodeError(500, 'INTE'), url.pathname, now())
     }
     send(res, response, requestId)
   }
@@ -168,13 +255,20 @@ export async function startSandboxBank(options: SandboxOptions): Promise<Sandbox
     url,
     port: address.port,
     stats: () => counter.stats(),
+    receivedRequestIds: () => [...received],
     setClock(next: Clock) {
       clock = next
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    failNext: (fault) => faults.arm(fault),
+    pendingFaults: () => faults.pending(),
+    clearFaults: () => faults.clear(),
+    flushed: () => persistence.settled(),
+    close: async () => {
+      await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()))
         server.closeAllConnections()
-      }),
+      })
+      await persistence.settled()
+    },
   }
 }

@@ -7,10 +7,10 @@ import type { Caller } from '../auth/caller.js'
 import type { Clock } from '../clock.js'
 import type { StetClient } from '../stet/stet-client.js'
 import type { BankReader, Fresh, OperationBudget } from './bank-reader.js'
-import { ConsentRequiredError } from './read-errors.js'
+import { BadInputError, ConsentRequiredError } from './read-errors.js'
 import type { AccountRecord, BalanceRecord, IdentityRecord, OverdraftRecord, TransactionRecord } from './records.js'
 import { toBalance, toIdentity, toOverdraft, toTransaction } from './stet-mapping.js'
-import { toStetDateParam, transactionWindowStart } from './transaction-window.js'
+import { decodeCursor, toStetDateParam, transactionWindowStart } from './transaction-window.js'
 
 export interface AccountDataServiceDeps {
   readonly reader: BankReader
@@ -53,6 +53,42 @@ export class AccountDataService {
         return txs.map(toTransaction)
       },
     )
+  }
+
+  /**
+   * A page cursor must name a transaction we served from this account's window, which is then in the cache: a
+   * well-formed cursor for nothing is refused here, before the read it would otherwise spend.
+   */
+  async checkCursor(caller: Caller, account: AccountRecord, cursor: string): Promise<void> {
+    const id = decodeCursor(cursor)
+    const cached = await this.#deps.reader.peek<TransactionRecord[]>(caller, {
+      bank: account.bank,
+      iban: account.iban,
+      method: 'transactions',
+    })
+    if (id === undefined || cached?.some((tx) => tx.id === id) !== true) {
+      throw new BadInputError('after does not point at a transaction of this account')
+    }
+  }
+
+  /**
+   * Whether a cursor names a transaction of any of the caller's accounts whose window is cached (no bank call): the
+   * check an operation passes before it runs, so that a cursor for nothing costs no read at all, not even the
+   * account list a present PSU would otherwise fetch first.
+   */
+  async isKnownCursor(caller: Caller, bank: string, cursor: string): Promise<boolean> {
+    const id = decodeCursor(cursor)
+    if (id === undefined) return false
+    const accounts = await this.#deps.reader.peek<AccountRecord[]>(caller, { bank, method: 'accounts' })
+    for (const account of accounts ?? []) {
+      const cached = await this.#deps.reader.peek<TransactionRecord[]>(caller, {
+        bank: account.bank,
+        iban: account.iban,
+        method: 'transactions',
+      })
+      if (cached?.some((tx) => tx.id === id) === true) return true
+    }
+    return false
   }
 
   details(caller: Caller, account: AccountRecord, transactionId: string, op: OperationBudget): Promise<Fresh<unknown>> {

@@ -6,7 +6,8 @@ import type { Caller } from '../auth/caller.js'
 import type { StetClient } from '../stet/stet-client.js'
 import { decodeAccountId } from './account-id.js'
 import type { BankReader, Fresh, OperationBudget } from './bank-reader.js'
-import { AccountNotFoundError, BadInputError } from './read-errors.js'
+import { findBank } from '../stet/banks.js'
+import { AccountNotFoundError, BadInputError, quoted } from './read-errors.js'
 import type { AccountRecord } from './records.js'
 import { toAccount } from './stet-mapping.js'
 
@@ -26,7 +27,13 @@ export class AccountsService {
   /** The bank to use for a caller's request: the one asked for, or the caller's default; never a bank it may not read. */
   bankFor(caller: Caller, bank: string | undefined): string {
     const chosen = bank ?? caller.banks[0] ?? this.#deps.defaultBank
-    if (!/^\d{5}$/.test(chosen)) throw new BadInputError(`bank must be a 5-digit bank code (got "${chosen}")`)
+    if (!/^\d{5}$/.test(chosen)) throw new BadInputError(`bank must be a 5-digit bank code (got ${quoted(chosen)})`)
+    // A code no bank has is the caller's mistake, not an account it cannot see.
+    try {
+      findBank(chosen)
+    } catch {
+      throw new BadInputError(`bank ${chosen} is not a bank this gateway knows`)
+    }
     if (!caller.banks.includes(chosen)) throw new AccountNotFoundError()
     return chosen
   }

@@ -9,10 +9,12 @@
  *    stale, else the error surfaces (QUOTA_EXHAUSTED carries the next allowed time);
  *  - a store that cannot be reached refuses unattended calls (fail closed): the ledger throws, no bank call is made.
  */
+import { publishCacheRead, publishSingleFlightJoin } from '../cache/cache-diagnostics.js'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Caller } from '../auth/caller.js'
 import type { CacheEntry, FreshnessCache } from '../cache/freshness-cache.js'
 import type { BudgetView, FreshnessPolicy } from '../cache/freshness-policy.js'
+import type { RefusalMemory } from '../cache/refusal-memory.js'
 import type { DistributedLock } from '../cache/single-flight.js'
 import { SingleFlight } from '../cache/single-flight.js'
 import type { Clock } from '../clock.js'
@@ -20,9 +22,9 @@ import { GatewayError } from '../errors.js'
 import type { QuotaKeyParts, QuotaLedger, QuotaStatus } from '../quota/quota-ledger.js'
 import { formatQuotaKey } from '../quota/quota-ledger.js'
 import type { BankAccess, Reservation } from '../stet-api/access.js'
-import { ReplayRefusedError } from '../stet/stet-errors.js'
+import { ConsentMissingError, ReplayRefusedError } from '../stet/stet-errors.js'
 import type { AisMethod } from '../stet-api/wire.js'
-import { NotCachedError, QuotaExhaustedError } from './read-errors.js'
+import { NotCachedError, OperationTimeoutError, QuotaExhaustedError, RememberedRefusalError } from './read-errors.js'
 
 export interface Freshness {
   /** Epoch ms when the bank produced the value. */
@@ -53,6 +55,8 @@ export interface OperationBudget {
   cacheOnly: boolean
   /** Counts the unattended bank calls this operation spent (returned in the response's `extensions`). */
   spent: number
+  /** Set when the operation ran out of time (LIMIT_OPERATION_TIMEOUT_MS): no bank read starts for it any more. */
+  timedOutAfterMs?: number
 }
 
 export interface BankReaderDeps {
@@ -64,6 +68,8 @@ export interface BankReaderDeps {
   readonly clock: Clock
   /** Longer than a bank call can last (connect + headers + body timeouts), so a lease never expires mid-call. */
   readonly lockTtlMs: number
+  /** The bank's consent refusals, remembered until the consent changes (DESIGN inv. 11). */
+  readonly refusals: RefusalMemory
   readonly onStoreError?: (error: unknown) => void
 }
 
@@ -97,6 +103,16 @@ export class BankReader {
     return this.#deps.clock()
   }
 
+  /** tpp | bank | psu: one bank connection, whatever the account or method. */
+  connectionKey(caller: Caller, bank: string): string {
+    return connectionOf(this.cacheKey(caller, { bank, method: 'accounts' }))
+  }
+
+  /** The consent of this connection changed: every refusal the bank gave under the old one is forgotten. */
+  async forgetRefusals(caller: Caller, bank: string): Promise<void> {
+    await this.#deps.refusals.forgetAll(this.connectionKey(caller, bank), orderingNow())
+  }
+
   /** The ledger's view of one key (used, remaining, windows): the `quota` fields of the API. */
   quotaStatus(caller: Caller, target: ReadTarget): Promise<QuotaStatus> {
     return this.#deps.ledger.status(this.quotaParts(caller, target))
@@ -126,7 +142,25 @@ export class BankReader {
     fetch: (access: BankAccess) => Promise<T>,
     options: { refresh?: boolean } = {},
   ): Promise<Fresh<T>> {
+    const result = await this.#read(caller, target, op, fetch, options)
+    const { source, stale } = result.freshness
+    publishCacheRead({
+      bank: target.bank,
+      method: target.method,
+      outcome: source === 'BANK' ? 'miss' : stale ? 'stale' : 'hit',
+    })
+    return result
+  }
+
+  async #read<T>(
+    caller: Caller,
+    target: ReadTarget,
+    op: OperationBudget,
+    fetch: (access: BankAccess) => Promise<T>,
+    options: { refresh?: boolean },
+  ): Promise<Fresh<T>> {
     const key = this.cacheKey(caller, target)
+    if (op.timedOutAfterMs !== undefined) throw new OperationTimeoutError(op.timedOutAfterMs)
     if (op.cacheOnly) return this.#cacheOnly<T>(key)
     const presence = caller.presence
     if (presence !== undefined) {
@@ -149,6 +183,7 @@ export class BankReader {
     op: OperationBudget,
     call: (access: BankAccess) => Promise<T>,
   ): Promise<T> {
+    if (op.timedOutAfterMs !== undefined) throw new OperationTimeoutError(op.timedOutAfterMs)
     if (caller.presence !== undefined) return call(caller.presence)
     const outcome = await this.#deps.ledger.reserve(this.quotaParts(caller, target))
     if (outcome.kind === 'refused') throw new QuotaExhaustedError(outcome.nextAllowedAt)
@@ -167,6 +202,7 @@ export class BankReader {
     try {
       value = await call()
     } catch (error) {
+      await this.#rememberRefusal(key, error)
       // Stale-if-error for a present PSU too; a store error here must not hide the bank's failure.
       const cached = await this.#deps.cache.get<T>(key).catch(() => undefined)
       if (cached !== undefined && isStaleServable(error)) return fromCache(cached, true)
@@ -192,20 +228,30 @@ export class BankReader {
     const usable = (entry: CacheEntry<T> | undefined): CacheEntry<T> | undefined =>
       entry !== undefined && (notBefore === undefined || entry.fetchedAt >= notBefore) ? entry : undefined
     const waitUntil = Date.now() + this.#deps.lockTtlMs
+    let waited = false
     for (;;) {
-      const cached = usable(await this.#deps.cache.get<T>(key))
-      let status: QuotaStatus
-      try {
-        status = await this.#deps.ledger.status(parts)
-      } catch (error) {
+      // The cached value and the quota status at once: on Redis they are two connections, and a warm read then waits
+      // for one round trip instead of two (concurrent reads of one operation share each connection's pipeline).
+      const [found, known] = await Promise.all([
+        this.#deps.cache.get<T>(key),
+        this.#deps.ledger.status(parts).then(
+          (value) => ({ ok: true as const, value }),
+          (error: unknown) => ({ ok: false as const, error }),
+        ),
+      ])
+      const cached = usable(found)
+      if (!known.ok) {
         if (cached !== undefined) return fromCache(cached, true)
-        throw error
+        throw known.error
       }
+      const status: QuotaStatus = known.value
       const now = this.#deps.clock()
       if (cached !== undefined && this.#deps.policy.isFresh(cached.fetchedAt, budgetOf(status, now), now)) {
         return fromCache(cached, false)
       }
       if (cached !== undefined && status.remaining <= 0) return fromCache(cached, true)
+      // The bank already refused this under the consent in force: say so again without spending (inv. 11).
+      if (await this.#isRefused(key)) throw new RememberedRefusalError()
 
       let release: (() => Promise<void>) | undefined
       try {
@@ -216,6 +262,8 @@ export class BankReader {
       }
       if (release === undefined) {
         // Another replica is calling the bank for this key: wait for its value rather than spend a second call.
+        if (!waited) publishSingleFlightJoin('replica')
+        waited = true
         if (Date.now() > waitUntil) {
           if (cached !== undefined) return fromCache(cached, true)
           throw new LeaseTimeoutError()
@@ -228,6 +276,8 @@ export class BankReader {
         if (latest !== undefined && (cached === undefined || latest.fetchedAt > cached.fetchedAt)) {
           return fromCache(latest, false)
         }
+        // The lease's previous holder may just have been refused: it wrote that down before letting go.
+        if (await this.#isRefused(key)) throw new RememberedRefusalError()
         return await this.#callWithReservation(parts, key, latest, op, fetch)
       } finally {
         await release().catch((error: unknown) => this.#deps.onStoreError?.(error))
@@ -258,6 +308,7 @@ export class BankReader {
     try {
       value = await fetch(countedReservation(outcome.reservation, op))
     } catch (error) {
+      await this.#rememberRefusal(key, error)
       if (cached !== undefined && isStaleServable(error)) return fromCache(cached, true)
       // The replay after a token refresh found the key spent: say when the next call is allowed, as for any refusal.
       if (error instanceof ReplayRefusedError) throw new QuotaExhaustedError(await this.#nextAllowedAt(parts))
@@ -266,6 +317,22 @@ export class BankReader {
     const entry: CacheEntry<T> = { value, fetchedAt: this.#deps.clock(), psuPresent: false }
     await this.#remember(key, entry, startedAt)
     return { value, freshness: { fetchedAt: entry.fetchedAt, source: 'BANK', psuPresent: false, stale: false } }
+  }
+
+  /** A consent refusal from the bank (not the limit: a 403 TMRQ is BANK_LIMIT_REACHED, never this). */
+  async #rememberRefusal(key: string, error: unknown): Promise<void> {
+    if (!(error instanceof ConsentMissingError)) return
+    await this.#deps.refusals
+      .remember(key, connectionOf(key), orderingNow())
+      .catch((storeError: unknown) => this.#deps.onStoreError?.(storeError))
+  }
+
+  /** A store that cannot answer is no refusal: the ledger then fails closed on its own. */
+  async #isRefused(key: string): Promise<boolean> {
+    return this.#deps.refusals.isRefused(key, connectionOf(key)).catch((error: unknown) => {
+      this.#deps.onStoreError?.(error)
+      return false
+    })
   }
 
   async #nextAllowedAt(parts: QuotaKeyParts): Promise<number | null> {
@@ -301,6 +368,11 @@ export class LeaseTimeoutError extends GatewayError {
  */
 function orderingNow(): number {
   return performance.timeOrigin + performance.now()
+}
+
+/** The connection part (tpp | bank | psu) of a cache key, which always starts with it (formatQuotaKey). */
+function connectionOf(key: string): string {
+  return key.split('|').slice(0, 3).join('|')
 }
 
 function fromCache<T>(entry: CacheEntry<T>, stale: boolean): Fresh<T> {

@@ -1,19 +1,20 @@
 /**
- * Sandbox convenience: at start, link the sandbox personas as a PSU would (their OAuth flow run against the sandbox,
- * then consent forwarded for everything they own), so a newcomer sees real data with no set-up.
- * Every bank request here that leaves without `PSU-IP-Address` holds its own reservation (DESIGN inv. 2): the
- * account list before and after consent (the consent changes it), and the consent itself. A persona already linked (tokens kept under
- * DATA_DIR or in the shared store) costs nothing on the next start.
+ * Sandbox convenience: at start, link the sandbox personas as a PSU would, through the very services the GraphQL
+ * mutations use (DESIGN "Persona linking": one flow, not two): `startBankAuthorization`, the sandbox's authorise page
+ * auto-approving the persona named by `psu`, `completeBankAuthorization`, then `updateConsent` for everything the
+ * persona owns. Every bank request here that leaves without `PSU-IP-Address` holds its own reservation (DESIGN inv. 2):
+ * the account list before and after consent (the consent changes it), and the consent itself. A persona whose
+ * connection is ACTIVE costs nothing on the next start; one left at CONSENT_REQUIRED only gets its consent.
  */
-import { randomUUID } from 'node:crypto'
 import { request } from 'undici'
 import type { Dispatcher } from 'undici'
 import type { Caller } from '../auth/caller.js'
-import type { OAuthClient } from '../stet/oauth-client.js'
-import type { TokenSource, TokenStore } from '../stet/token-source.js'
 import type { AccountsService } from './accounts-service.js'
+import type { BankConnections } from './bank-connections.js'
 import type { OperationBudget } from './bank-reader.js'
+import type { CompleteBankAuthorization } from './complete-bank-authorization.js'
 import type { ConsentService } from './consent-service.js'
+import type { StartBankAuthorization } from './start-bank-authorization.js'
 
 export interface PersonaLink {
   readonly psuId: string
@@ -34,12 +35,13 @@ export const SANDBOX_PERSONAS: readonly PersonaLink[] = [
 
 export interface PersonaLinkerDeps {
   readonly bank: string
+  /** One of REDIRECT_URIS: the sandbox redirects there, and nobody needs to listen (the redirect is read, not followed). */
   readonly redirectUri: string
-  readonly oauth: OAuthClient
-  readonly tokens: TokenSource
-  readonly tokenStore: TokenStore
-  readonly accounts: AccountsService
+  readonly start: StartBankAuthorization
+  readonly complete: CompleteBankAuthorization
   readonly consents: ConsentService
+  readonly connections: BankConnections
+  readonly accounts: AccountsService
   readonly dispatcher: Dispatcher
 }
 
@@ -70,26 +72,21 @@ export async function linkPersonas(deps: PersonaLinkerDeps, personas = SANDBOX_P
 }
 
 async function linkPersona(deps: PersonaLinkerDeps, persona: PersonaLink): Promise<LinkOutcome> {
-  const ref = { bank: deps.bank, psuId: persona.psuId }
   const caller: Caller = { psuId: persona.psuId, consumer: 'partner', presence: undefined, banks: [deps.bank] }
-  const hasTokens = (await deps.tokenStore.get(ref)) !== undefined
-  // Linked = tokens AND a consented account list on file. Tokens alone (a link that failed half-way, or a store that
-  // lost the cache) skip the OAuth flow but forward the consent again.
-  if (hasTokens && (await deps.accounts.hasConsentedList(caller, deps.bank))) {
-    return { psuId: persona.psuId, status: 'already-linked', accounts: 0 }
+  const before = await deps.connections.describe(caller, deps.bank)
+  if (before.status === 'ACTIVE') return { psuId: persona.psuId, status: 'already-linked', accounts: 0 }
+  if (before.status !== 'CONSENT_REQUIRED') {
+    const started = await deps.start.start(caller, deps.bank, deps.redirectUri)
+    const back = await approveInSandbox(deps.dispatcher, started.authorizationUrl, persona.psuId)
+    if (back.state !== started.state) throw new Error('the sandbox redirect carries another state')
+    const after = await deps.complete.complete(caller, back.state, back.code)
+    // A consent accepted before a lost link stays in force (complete-bank-authorization.ts): nothing to send.
+    if (after.status === 'ACTIVE') return { psuId: persona.psuId, status: 'linked', accounts: 0 }
   }
-  if (!hasTokens) {
-    const code = await authorizeInSandbox(deps, persona.psuId)
-    await deps.tokens.storeExchangedTokens(
-      ref,
-      await deps.oauth.exchangeCode({ bank: deps.bank, code, redirectUri: deps.redirectUri }),
-    )
-  }
-
   const op: OperationBudget = { cacheOnly: false, spent: 0 }
   const ibans = (await deps.accounts.list(caller, deps.bank, op)).value.map((a) => a.iban)
   // Everything they own, for every resource; identity as the persona table says.
-  const after = await deps.consents.forward(
+  const after = await deps.consents.update(
     caller,
     deps.bank,
     { balances: ibans, transactions: ibans, overdrafts: ibans, psuIdentity: persona.psuIdentity },
@@ -98,12 +95,15 @@ async function linkPersona(deps: PersonaLinkerDeps, persona: PersonaLink): Promi
   return { psuId: persona.psuId, status: 'linked', accounts: after.value.length }
 }
 
-/** The sandbox's /authorize approves the persona named by `psu` and redirects with a one-time code. */
-async function authorizeInSandbox(deps: PersonaLinkerDeps, psuId: string): Promise<string> {
-  const state = randomUUID()
-  const url = new URL(deps.oauth.authorizeUrl({ bank: deps.bank, redirectUri: deps.redirectUri, state }))
+/** The sandbox's authorise endpoint approves the persona named by `psu` and redirects with a one-time code. */
+async function approveInSandbox(
+  dispatcher: Dispatcher,
+  authorizationUrl: string,
+  psuId: string,
+): Promise<{ code: string; state: string }> {
+  const url = new URL(authorizationUrl)
   url.searchParams.set('psu', psuId)
-  const res = await request(url, { method: 'GET', dispatcher: deps.dispatcher })
+  const res = await request(url, { method: 'GET', dispatcher })
   await res.body.dump()
   const location = res.headers.location
   if (res.statusCode !== 302 || typeof location !== 'string') {
@@ -111,7 +111,7 @@ async function authorizeInSandbox(deps: PersonaLinkerDeps, psuId: string): Promi
   }
   const back = new URL(location)
   const code = back.searchParams.get('code')
-  if (code === null || back.searchParams.get('state') !== state)
-    throw new Error('the sandbox redirect lacks the code or the state')
-  return code
+  const state = back.searchParams.get('state')
+  if (code === null || state === null) throw new Error('the sandbox redirect lacks the code or the state')
+  return { code, state }
 }

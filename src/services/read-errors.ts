@@ -38,9 +38,33 @@ export class BadInputError extends GatewayError {
   readonly code = 'BAD_USER_INPUT'
 }
 
+/** A caller's value in a message, cut short: an error never echoes a long input back whole. */
+export function quoted(value: string, max = 40): string {
+  return JSON.stringify(value.length > max ? `${value.slice(0, max)}…` : value)
+}
+
+/**
+ * The operation ran past LIMIT_OPERATION_TIMEOUT_MS: its answer is gone, and no bank call starts for it any more
+ * (the reads already in flight finish and fill the cache).
+ */
+export class OperationTimeoutError extends GatewayError {
+  readonly code = 'OPERATION_TIMEOUT'
+  constructor(readonly timeoutMs: number) {
+    super(`the operation took longer than ${timeoutMs} ms and was abandoned`)
+  }
+}
+
 export class BankNotLinkedError extends GatewayError {
   readonly code = 'REAUTHORIZATION_REQUIRED'
   constructor(bank: string) {
     super(`this PSU has no connection to bank ${bank}: link it first`)
+  }
+}
+
+/** The bank refused this data under the consent in force; answered from memory, no call made (DESIGN inv. 11). */
+export class RememberedRefusalError extends GatewayError {
+  readonly code = 'CONSENT_REQUIRED'
+  constructor() {
+    super('the bank refused this data under the consent in force (remembered until the consent changes: no call made)')
   }
 }

@@ -9,6 +9,7 @@ import {
   BankBadRequestError,
   BankLimitReachedError,
   BankNotFoundError,
+  BankNotImplementedError,
   BankUnavailableError,
   ConsentMissingError,
   UnexpectedBankResponseError,
@@ -39,7 +40,10 @@ export function isInvalidTokenAnswer(answer: BankAnswer): boolean {
   return /invalid_token/i.test(answer.wwwAuthenticate ?? '') || /invalid_token/i.test(answer.text)
 }
 
-/** The ErrorModel `message` (NOTES §5), for the one case that changes meaning by it: `404 NAAC` on /accounts. */
+/**
+ * The ErrorModel `message` (NOTES §5). Groupe BPCE puts a code there, which changes what a status means: `TMRQ` (too
+ * many requests), `NAAC` (no available accounts), `INTE` (internal error), `NIMP` (not implemented).
+ */
 export function errorMessageOf(answer: BankAnswer): string | undefined {
   const json = parseJson(answer.text)
   if (!json.ok) return undefined
@@ -62,11 +66,40 @@ export function checkBody<S extends z.ZodType>(operation: StetOperation, answer:
   })
 }
 
+/** The bank's BPCE code, when its body carries one of the four (anything else is free text we never repeat). */
+export type BpceCode = 'TMRQ' | 'NAAC' | 'INTE' | 'NIMP'
+
+export function bpceCodeOf(answer: BankAnswer): BpceCode | undefined {
+  const message = errorMessageOf(answer)?.trim().toUpperCase()
+  return message === 'TMRQ' || message === 'NAAC' || message === 'INTE' || message === 'NIMP' ? message : undefined
+}
+
 /**
- * A non-2xx status the caller did not handle itself. 401 is handled before (refresh and replay); 429's reservation is
- * marked by the caller. 408 and 5xx keep the reservation spent (the request reached the bank: invariant 4).
+ * The bank's daily limit, as BPCE answers it: a 429, or a 403 whose message is `TMRQ` (NOTES §5; Tink's
+ * BpceRateLimitFilter treats both alike). Read before the status: a 403 TMRQ is never a consent error.
  */
-export function toBankError(operation: StetOperation, status: number): Error {
+export function isLimitAnswer(answer: BankAnswer): boolean {
+  return answer.status === 429 || (answer.status === 403 && bpceCodeOf(answer) === 'TMRQ')
+}
+
+/**
+ * A non-2xx answer the caller did not handle itself. 401 is handled before (refresh and replay); the limit answer's
+ * reservation is marked by the caller. 408 and 5xx keep the reservation spent (the request reached the bank: invariant
+ * 4). The BPCE code wins over the status: TMRQ is the limit, INTE an outage, NIMP its own code (NOTES §5).
+ */
+export function toBankError(operation: StetOperation, answer: BankAnswer): Error {
+  if (isLimitAnswer(answer)) return new BankLimitReachedError(operation)
+  const { status } = answer
+  switch (bpceCodeOf(answer)) {
+    case 'TMRQ':
+      return new BankLimitReachedError(operation)
+    case 'INTE':
+      return new BankUnavailableError(operation, false, status)
+    case 'NIMP':
+      return new BankNotImplementedError(operation, status)
+    default:
+      break
+  }
   switch (status) {
     case 400:
       return new BankBadRequestError(operation)

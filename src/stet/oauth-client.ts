@@ -4,14 +4,15 @@
  * dispatcher as the resources: the QWAC authenticates the client, there is no client_secret. Neither grant sends `scope`
  * (bank page "Get your token" §5, Sandbox §7). Never retried, like every bank call.
  */
-import { randomUUID } from 'node:crypto'
 import type { Dispatcher } from 'undici'
+import { nextBankRequestId } from '../observability/request-context.js'
 import { OAUTH_AUTHORIZE_PATH, OAUTH_REVOKE_PATH, OAUTH_TOKEN_PATH } from '../stet-api/wire.js'
 import { hasNeverLeft, joinPath, readBodyText } from './bank-transport.js'
 import { errorBodySchema, tokenResponseSchema } from './stet-schemas.js'
 import type { CheckedTokenResponse } from './stet-schemas.js'
 import type { StetOperation } from './stet-errors.js'
 import {
+  BankCredentialsRejectedError,
   BankLimitReachedError,
   BankUnavailableError,
   OAuthRequestRejectedError,
@@ -26,6 +27,8 @@ export interface OAuthClientOptions {
   baseUrlFor: (bank: string) => string
   /** Where the PSU's browser is sent; defaults to `baseUrlFor` (the web flow). App2App: `resolveApp2AppAuthorizeBaseUrl`. */
   authorizeBaseUrlFor?: (bank: string) => string
+  /** What an operator should check when /token answers `invalid_client` (named by BANK_CREDENTIALS_REJECTED). */
+  clientSetting?: string
 }
 
 export interface AuthorizeUrlInput {
@@ -85,6 +88,14 @@ export class OAuthClient {
   }
 
   /**
+   * `grant_type=client_credentials&client_id&scope=aisp`: a token naming no PSU, used only by the credentials probe
+   * (NOTES §4: it is not used for AIS data; the bank answers a resource call made with it 403).
+   */
+  clientCredentials(bank: string): Promise<CheckedTokenResponse> {
+    return this.#token(bank, { grant_type: 'client_credentials', client_id: this.#options.clientId, scope: 'aisp' })
+  }
+
+  /**
    * RFC 7009 revocation of the refresh token (which revokes the access token too, bank page "Refresh"). The bank never
    * published the URL (NOTES §11 q5): `OAUTH_REVOKE_PATH` is our best reading of STET Part 1 §3.4.2.8.
    */
@@ -97,7 +108,15 @@ export class OAuthClient {
 
   async #token(bank: string, form: Record<string, string>): Promise<CheckedTokenResponse> {
     const { status, text } = await this.#post('token', bank, OAUTH_TOKEN_PATH, form)
-    if (status !== 200) throw toOAuthError('token', status, text)
+    if (status !== 200) {
+      const error = toOAuthError('token', status, text)
+      // Our client id or certificate, not the PSU's grant: a configuration error (never REAUTHORIZATION_REQUIRED).
+      if (error instanceof OAuthRequestRejectedError && error.oauthError === 'invalid_client')
+        throw new BankCredentialsRejectedError('token', 'client-id', this.#options.clientSetting ?? 'the client id', {
+          cause: error,
+        })
+      throw error
+    }
     const parsed = tokenResponseSchema.safeParse(parseJson(text))
     if (!parsed.success) throw new UnexpectedBankResponseError('token', status)
     return parsed.data
@@ -119,7 +138,7 @@ export class OAuthClient {
         headers: {
           'content-type': 'application/x-www-form-urlencoded',
           accept: 'application/json',
-          'x-request-id': randomUUID(),
+          'x-request-id': nextBankRequestId(),
         },
         body: new URLSearchParams(form).toString(),
       })
@@ -144,9 +163,10 @@ function parseJson(text: string): unknown {
 
 /** RFC 6749 §5.2: 400 (or 401) with `{error}`; `invalid_grant` means the PSU must go through SCA again (NOTES §4). */
 function toOAuthError(operation: StetOperation, status: number, text: string): Error {
-  if (status === 429) return new BankLimitReachedError(operation)
-  if (status >= 500 || status === 408) return new BankUnavailableError(operation, false, status)
   const body = errorBodySchema.safeParse(parseJson(text))
+  const message = body.success && typeof body.data.message === 'string' ? body.data.message.trim().toUpperCase() : ''
+  if (status === 429 || (status === 403 && message === 'TMRQ')) return new BankLimitReachedError(operation)
+  if (status >= 500 || status === 408 || message === 'INTE') return new BankUnavailableError(operation, false, status)
   const oauthError = body.success && typeof body.data.error === 'string' ? body.data.error : undefined
   if (oauthError === 'invalid_grant') return new ReauthorizationRequiredError('invalid-grant')
   return new OAuthRequestRejectedError(operation, status, oauthError)

@@ -1,84 +1,45 @@
 /**
- * Token stores that outlive the process: lmdb under DATA_DIR for the embedded mode, Redis when replicas share
- * state. Keys carry tpp + bank + PSU (DESIGN inv. 8). Tokens are stored as they came: encryption at rest (JWE) is
- * the consent issue's work and is not done yet.
+ * Token stores that outlive the process, sealed at rest (record-sealer.ts: JWE dir + A256GCM, bound to the PSU and
+ * bank): lmdb under DATA_DIR in the embedded mode, Redis when replicas share state (record-backend.ts). Keys carry
+ * tpp + bank + PSU (DESIGN inv. 8), and the binding in each record makes a record moved under another key useless.
  */
-import type { RootDatabase } from 'lmdb'
-import { open } from 'lmdb'
-import type { RedisClientType } from 'redis'
 import type { Clock } from '../clock.js'
-import { GatewayError } from '../errors.js'
+import type { RecordBackend } from './record-backend.js'
+import { RecordStoreUnavailableError } from './record-backend.js'
+import type { RecordSealer } from './record-sealer.js'
 import type { ConnectionRef, StoredTokens, TokenStore } from './token-source.js'
 
-const keyOf = (tpp: string, ref: ConnectionRef): string => `tokens:${tpp}|${ref.bank}|${ref.psuId}`
+export const tokenRecordKey = (tpp: string, ref: ConnectionRef): string => `tokens:${tpp}|${ref.bank}|${ref.psuId}`
 
-export class TokenStoreUnavailableError extends GatewayError {
-  readonly code = 'STORE_UNAVAILABLE'
-  constructor(cause: unknown) {
-    super('the token store cannot be reached', { cause })
-  }
-}
-
-async function typed<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work()
-  } catch (error) {
-    throw new TokenStoreUnavailableError(error)
-  }
-}
-
-export class LmdbTokenStore implements TokenStore {
-  readonly #db: RootDatabase<StoredTokens, string>
+export class SealedTokenStore implements TokenStore {
+  readonly #backend: RecordBackend
+  readonly #sealer: RecordSealer
   readonly #tpp: string
-
-  constructor(options: { path: string; tpp: string }) {
-    this.#db = open<StoredTokens, string>({ path: options.path })
-    this.#tpp = options.tpp
-  }
-
-  async get(ref: ConnectionRef): Promise<StoredTokens | undefined> {
-    const tokens = this.#db.get(keyOf(this.#tpp, ref))
-    return tokens === undefined ? undefined : { ...tokens }
-  }
-
-  async set(ref: ConnectionRef, tokens: StoredTokens): Promise<void> {
-    await this.#db.put(keyOf(this.#tpp, ref), { ...tokens })
-  }
-
-  async delete(ref: ConnectionRef): Promise<void> {
-    await this.#db.remove(keyOf(this.#tpp, ref))
-  }
-
-  async close(): Promise<void> {
-    await this.#db.close()
-  }
-}
-
-export class RedisTokenStore implements TokenStore {
-  readonly #client: RedisClientType
-  readonly #tpp: string
-  readonly #prefix: string
   readonly #clock: Clock
 
-  constructor(client: RedisClientType, options: { tpp: string; prefix: string; clock: Clock }) {
-    this.#client = client
+  constructor(backend: RecordBackend, sealer: RecordSealer, options: { tpp: string; clock: Clock }) {
+    this.#backend = backend
+    this.#sealer = sealer
     this.#tpp = options.tpp
-    this.#prefix = options.prefix
     this.#clock = options.clock
   }
 
+  /** Undefined when there is no record; a record that does not open as this PSU's throws (REAUTHORIZATION_REQUIRED). */
   async get(ref: ConnectionRef): Promise<StoredTokens | undefined> {
-    const raw = await typed(() => this.#client.get(this.#prefix + keyOf(this.#tpp, ref)))
-    return raw === null ? undefined : (JSON.parse(raw) as StoredTokens)
+    const raw = await this.#backend.get(tokenRecordKey(this.#tpp, ref))
+    if (raw === undefined) return undefined
+    return this.#sealer.open<StoredTokens>({ typ: 'tokens', bank: ref.bank, psu: ref.psuId }, raw)
   }
 
   async set(ref: ConnectionRef, tokens: StoredTokens): Promise<void> {
+    const sealed = await this.#sealer.seal({ typ: 'tokens', bank: ref.bank, psu: ref.psuId }, tokens)
+    // Nothing to keep once the refresh token is dead (180 days after the last SCA).
     const ttlMs = Math.max(1000, tokens.refreshTokenExpiresAt - this.#clock())
-    await typed(() => this.#client.set(this.#prefix + keyOf(this.#tpp, ref), JSON.stringify(tokens), { PX: ttlMs }))
+    await this.#backend.set(tokenRecordKey(this.#tpp, ref), sealed, { ttlMs })
   }
 
   async delete(ref: ConnectionRef): Promise<void> {
-    await typed(() => this.#client.del(this.#prefix + keyOf(this.#tpp, ref)))
+    await this.#backend.delete(tokenRecordKey(this.#tpp, ref))
   }
 }
 
@@ -116,7 +77,8 @@ export class StoreWithMemoryFallback implements TokenStore {
       else this.#remember(key, tokens)
       return tokens
     } catch (error) {
-      const remembered = this.#memory.get(key)
+      // Only an unreachable store falls back: a record refused as tampered or swapped is never papered over.
+      const remembered = error instanceof RecordStoreUnavailableError ? this.#memory.get(key) : undefined
       if (remembered === undefined) throw error
       this.#onStoreError(error)
       return { ...remembered }

@@ -3,21 +3,21 @@
  * PSU-* headers and is not counted by the bank; a `Reservation` is a unit of the daily budget taken before the call and
  * NEVER sends a PSU-* header. What happens to the reservation follows invariant 4:
  * - released only when the request provably never left (refused, unresolved, or a failure before sending: no token);
- * - marked exhausted on 429; kept spent on 5xx, timeouts, resets and every answer;
+ * - marked exhausted on the bank's limit answer (429, or 403 `TMRQ`: NOTES §5); kept spent on 5xx, timeouts, resets and every answer;
  * - the one replay after `401 invalid_token` takes its own unit first (`reserveReplay`, invariant 2), and a second 401
  *   ends in REAUTHORIZATION_REQUIRED. Nothing else is ever retried: each attempt may count against the bank's limit.
  * Every 2xx body is shape-checked (stet-schemas.ts) before use; errors never carry the bank's body (invariant 10).
  */
-import { randomUUID } from 'node:crypto'
 import { channel } from 'node:diagnostics_channel'
 import type { Dispatcher } from 'undici'
 import type { Clock } from '../clock.js'
+import { nextBankRequestId } from '../observability/request-context.js'
 import type { BankAccess, Reservation } from '../stet-api/access.js'
 import type { ConsentAccess } from '../stet-api/wire.js'
 import { STET_BASE_PATH } from '../stet-api/wire.js'
 import type { BankTlsOptions } from './bank-transport.js'
 import type { BankAnswer } from './bank-answer.js'
-import { checkBody, errorMessageOf, isInvalidTokenAnswer, toBankError } from './bank-answer.js'
+import { bpceCodeOf, checkBody, isInvalidTokenAnswer, isLimitAnswer, toBankError } from './bank-answer.js'
 import { createBankDispatcher, hasNeverLeft, joinPath, networkErrorCode, readBodyText } from './bank-transport.js'
 import { computeDigest, signRequest } from './http-signature.js'
 import { psuHeaders } from './psu-headers.js'
@@ -39,6 +39,7 @@ import {
 } from './stet-schemas.js'
 import type { StetOperation } from './stet-errors.js'
 import {
+  BankCredentialsRejectedError,
   BankUnavailableError,
   ReauthorizationRequiredError,
   ReplayRefusedError,
@@ -59,6 +60,8 @@ export interface StetClientOptions {
   baseUrlFor: (bank: string) => string
   timeouts: { connectMs: number; headersMs: number; bodyMs: number }
   maxConnectionsPerOrigin: number
+  /** What an operator should check when the bank rejects our signature (a BANK_CREDENTIALS_REJECTED error names it). */
+  signatureSetting?: string
 }
 
 export interface StetClientDeps {
@@ -74,8 +77,16 @@ export interface TransactionRange {
   dateTo?: string
 }
 
+/**
+ * A signed request with no PSU behind it: the credentials probe (`probeSignature`). Never a way to read data: its token
+ * is a client_credentials one, which names no PSU, so no PSU's budget can be spent by it (DESIGN inv. 2 counts per PSU).
+ */
+type AttemptAccess = BankAccess | { readonly kind: 'probe' }
+
 /** Published on {@link STET_REQUEST_CHANNEL} after every attempt. No query, no PSU id, no token. */
 export interface StetRequestEvent {
+  bank: string
+  operation: StetOperation
   method: string
   path: string
   /** Undefined when no answer came (see `errorCode`). */
@@ -84,6 +95,8 @@ export interface StetRequestEvent {
   durationMs: number
   requestId: string
   batch: boolean
+  /** `psu` (PSU-* headers sent), `reservation` (unattended, counted) or `probe` (the credentials probe, no PSU). */
+  access: 'psu' | 'reservation' | 'probe'
   replay: boolean
 }
 
@@ -125,12 +138,15 @@ export class StetClient {
     this.#dispatcher = deps.dispatcher ?? createBankDispatcher(options)
   }
 
-  /** `GET /accounts`. A 404 `NAAC` (no eligible or authorised account) is an empty list (NOTES §5). */
+  /**
+   * `GET /accounts`. `NAAC` (no eligible or authorised account) is an empty list, not an error, whatever 4xx status
+   * carries it (NOTES §5; Yolt and Tink both map it so).
+   */
   listAccounts(ref: ConnectionRef, access: BankAccess): Promise<CheckedAccounts> {
     const empty = (): CheckedAccounts => ({ accounts: [], _links: { self: { href: `${STET_BASE_PATH}/accounts` } } })
     return this.#call(ref, access, { operation: 'accounts', method: 'GET', resourcePath: '/accounts' }, (answer) => {
       if (answer.status === 204) return empty()
-      if (answer.status === 404) return errorMessageOf(answer) === 'NAAC' ? empty() : undefined
+      if (answer.status >= 400) return bpceCodeOf(answer) === 'NAAC' ? empty() : undefined
       return checkBody('accounts', answer, halAccountsSchema)
     })
   }
@@ -235,7 +251,8 @@ export class StetClient {
     let current: BankAccess = access
     let answer = await this.#attempt(ref, current, request, token, false)
     if (answer.status === 401) {
-      if (!isInvalidTokenAnswer(answer)) throw new ReauthorizationRequiredError('unauthorized')
+      // Not the token: the bank refused our signature or key, and no SCA of the PSU would change that.
+      if (!isInvalidTokenAnswer(answer)) throw this.#credentialsRejected(request.operation)
       const fresh = await this.#tokens.refreshAfterInvalidToken(ref, token)
       if (current.kind === 'reservation') {
         const replay: Reservation | undefined = await current.reserveReplay()
@@ -243,21 +260,48 @@ export class StetClient {
         current = replay
       }
       answer = await this.#attempt(ref, current, request, fresh, true)
-      if (answer.status === 401) throw new ReauthorizationRequiredError('unauthorized-after-refresh')
+      if (answer.status === 401)
+        throw isInvalidTokenAnswer(answer)
+          ? new ReauthorizationRequiredError('unauthorized-after-refresh')
+          : this.#credentialsRejected(request.operation)
     }
     if (answer.status >= 200 && answer.status < 300) {
       const value = accept(answer)
       if (value === undefined) throw new UnexpectedBankResponseError(request.operation, answer.status)
       return value
     }
-    const handled = answer.status === 404 ? accept(answer) : undefined
+    // The limit first: a 403 TMRQ must never reach a handler or the consent mapping (NOTES §5).
+    if (isLimitAnswer(answer)) {
+      if (current.kind === 'reservation') await quietly(current.markExhausted())
+      throw toBankError(request.operation, answer)
+    }
+    const handled = answer.status >= 400 && answer.status < 500 ? accept(answer) : undefined
     if (handled !== undefined) return handled
-    if (answer.status === 429 && current.kind === 'reservation') await quietly(current.markExhausted())
-    throw toBankError(request.operation, answer.status)
+    throw toBankError(request.operation, answer)
+  }
+
+  /**
+   * `GET /accounts` signed like any call, with a client_credentials token (no PSU) and no PSU-* header: the bank checks
+   * the Signature (and mTLS) before it looks at the token's PSU, so a 403 means our credentials passed and a 401 that
+   * is not `invalid_token` means they did not. No PSU is named, so nothing is counted (the sandbox's stats show it).
+   */
+  async probeSignature(bank: string, clientCredentialsToken: string): Promise<'accepted' | 'rejected'> {
+    const request: BankRequest = { operation: 'probe', method: 'GET', resourcePath: '/accounts' }
+    const answer = await this.#attempt({ bank, psuId: '' }, { kind: 'probe' }, request, clientCredentialsToken, false)
+    return answer.status === 401 && !isInvalidTokenAnswer(answer) ? 'rejected' : 'accepted'
+  }
+
+  /** What an operator should check when the bank rejects our signature. */
+  get signatureSetting(): string {
+    return this.#options.signatureSetting ?? 'the QSealC signing key and the Signature keyId'
+  }
+
+  #credentialsRejected(operation: StetOperation): BankCredentialsRejectedError {
+    return new BankCredentialsRejectedError(operation, 'signature', this.signatureSetting)
   }
 
   #headers(
-    access: BankAccess,
+    access: AttemptAccess,
     request: BankRequest,
     pathWithQuery: string,
     requestId: string,
@@ -289,7 +333,7 @@ export class StetClient {
   /** Sends one signed request and reads its whole answer. Network failures are mapped here (and the unit released). */
   async #attempt(
     ref: ConnectionRef,
-    access: BankAccess,
+    access: AttemptAccess,
     request: BankRequest,
     token: string,
     replay: boolean,
@@ -297,7 +341,8 @@ export class StetClient {
     const base = new URL(this.#options.baseUrlFor(ref.bank))
     const path = joinPath(base.pathname, STET_BASE_PATH + request.resourcePath)
     const pathWithQuery = request.query === undefined ? path : `${path}?${request.query}`
-    const requestId = randomUUID()
+    // The operation's request id, suffixed per call (one X-Request-ID per bank request, ≤ 70 chars: NOTES §2.7).
+    const requestId = nextBankRequestId()
     const body = request.body ?? Buffer.alloc(0)
     let headers: Record<string, string>
     try {
@@ -311,6 +356,8 @@ export class StetClient {
     const publish = (status: number | undefined, errorCode?: string): void => {
       if (!requestChannel.hasSubscribers) return
       const event: StetRequestEvent = {
+        bank: ref.bank,
+        operation: request.operation,
         method: request.method,
         path,
         status,
@@ -318,6 +365,7 @@ export class StetClient {
         durationMs: this.#clock() - startedAt,
         requestId,
         batch: access.kind === 'reservation',
+        access: access.kind,
         replay,
       }
       requestChannel.publish(event)

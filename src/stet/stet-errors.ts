@@ -7,7 +7,16 @@ import { GatewayError } from '../errors.js'
 
 /** The AIS operation a failure belongs to, for messages and metrics (never the path: it holds account ids). */
 export type StetOperation =
-  'accounts' | 'balances' | 'transactions' | 'details' | 'overdrafts' | 'identity' | 'consents' | 'token' | 'revoke'
+  | 'accounts'
+  | 'balances'
+  | 'transactions'
+  | 'details'
+  | 'overdrafts'
+  | 'identity'
+  | 'consents'
+  | 'token'
+  | 'revoke'
+  | 'probe'
 
 /** A bank code outside the registry of banks.ts, or a bank with no sandbox while the sandbox is configured. */
 export class UnknownBankError extends GatewayError {
@@ -58,7 +67,10 @@ export class BankBadRequestError extends GatewayError {
   }
 }
 
-/** 429: the bank's own daily limit answered (bank page "Limits"). The reservation, if any, is marked exhausted. */
+/**
+ * The bank's own daily limit answered (bank page "Limits"): a 429, or a 403 whose `message` is `TMRQ` (Groupe BPCE's
+ * code, NOTES §5). Either way the reservation, if any, is marked exhausted; never a consent error, never retried.
+ */
 export class BankLimitReachedError extends GatewayError {
   readonly code = 'BANK_LIMIT_REACHED'
   constructor(
@@ -77,6 +89,24 @@ export class ReauthorizationRequiredError extends GatewayError {
     options?: { cause?: unknown },
   ) {
     super(`the PSU must authorize access at the bank again (${reason})`, options)
+  }
+}
+
+/**
+ * The bank refused *our* credentials, not the PSU's: a 401 on a resource that is not `invalid_token` (the Signature,
+ * the keyId, the QSealC), `invalid_client` at /token (the client id, the QWAC), or a TLS handshake the bank aborted.
+ * Sending the PSU through SCA again would not help, so this is never REAUTHORIZATION_REQUIRED: it is a configuration
+ * error, and `setting` names what the operator should check.
+ */
+export class BankCredentialsRejectedError extends GatewayError {
+  readonly code = 'BANK_CREDENTIALS_REJECTED'
+  constructor(
+    readonly operation: StetOperation,
+    readonly rejected: 'signature' | 'client-id' | 'certificate',
+    readonly setting: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`the bank rejected the gateway's credentials (${rejected}, ${operation}): a configuration error`, options)
   }
 }
 
@@ -119,6 +149,20 @@ export class ReplayRefusedError extends GatewayError {
   readonly code = 'QUOTA_EXHAUSTED'
   constructor(readonly operation: StetOperation) {
     super(`no unattended bank call left to replay the request after a token refresh (${operation})`)
+  }
+}
+
+/**
+ * The bank's `NIMP` (not implemented, NOTES §5): the bank does not serve this here. Not a consent or input problem, and
+ * not an outage: asking again will not help, so it has a code of its own.
+ */
+export class BankNotImplementedError extends GatewayError {
+  readonly code = 'BANK_NOT_IMPLEMENTED'
+  constructor(
+    readonly operation: StetOperation,
+    readonly status: number,
+  ) {
+    super(`the bank does not implement this request (${operation}, status ${status})`)
   }
 }
 

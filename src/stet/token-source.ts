@@ -4,8 +4,14 @@
  * and one in-flight refresh per connection that concurrent callers share, so that N parallel reads cause ONE /token call.
  * Refreshing ahead of expiry keeps `401 invalid_token` rare, and with it the replays that cost a reservation each
  * (DESIGN.md invariant 2).
+ * Across replicas the refresh token is one rotating secret: two replicas refreshing with it at once would have the
+ * bank rotate it twice (or refuse the second and, at some banks, revoke both). With a shared store a lease per
+ * connection makes the refresh single-flight everywhere; whoever waits for it re-reads the store and uses the winner's
+ * tokens. The rotated refresh token is written before the new access token is handed to anyone.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { Clock } from '../clock.js'
+import { GatewayError } from '../errors.js'
 import type { CheckedTokenResponse } from './stet-schemas.js'
 import { ReauthorizationRequiredError } from './stet-errors.js'
 
@@ -22,6 +28,8 @@ export interface StoredTokens {
   /** Epoch ms: 180 days after the code exchange (bank page "Refresh"), kept across refreshes. */
   refreshTokenExpiresAt: number
   scope?: string
+  /** Epoch ms when these tokens were obtained (the code exchange or the last refresh). */
+  refreshedAt?: number
 }
 
 /** Where tokens live between calls. Implementations key by bank + PSU (and their tpp: invariant 8). */
@@ -53,6 +61,14 @@ export class MemoryTokenStore implements TokenStore {
   }
 }
 
+/**
+ * A lease on a key across replicas (the shape of cache/single-flight.ts's DistributedLock, which `stet/` may not
+ * import): a release function, or undefined while someone else holds it.
+ */
+export interface RefreshLease {
+  acquire(key: string, ttlMs: number): Promise<(() => Promise<void>) | undefined>
+}
+
 /** The part of OAuthClient the token source needs. */
 export interface TokenRefresher {
   refresh(bank: string, refreshToken: string): Promise<CheckedTokenResponse>
@@ -63,6 +79,8 @@ export interface TokenSourceOptions {
   refreshAheadMs?: number
   /** Refresh-token lifetime from the code exchange (default 180 days, bank page "Refresh"). */
   refreshTokenLifetimeMs?: number
+  /** How long a replica holds the refresh lease at most, and waits for another's (default 30 s: a /token call). */
+  leaseTtlMs?: number
 }
 
 const DEFAULT_REFRESH_AHEAD_MS = 60_000
@@ -83,10 +101,18 @@ export class TokenSource {
   /** One in-flight refresh per connection (jose's `pendingFetch`). */
   readonly #pending = new Map<string, Promise<StoredTokens>>()
 
-  constructor(deps: { store: TokenStore; refresher: TokenRefresher; clock: Clock }, options: TokenSourceOptions = {}) {
+  readonly #lease: RefreshLease | undefined
+  readonly #leaseTtlMs: number
+
+  constructor(
+    deps: { store: TokenStore; refresher: TokenRefresher; clock: Clock; lease?: RefreshLease },
+    options: TokenSourceOptions = {},
+  ) {
     this.#store = deps.store
     this.#refresher = deps.refresher
     this.#clock = deps.clock
+    this.#lease = deps.lease
+    this.#leaseTtlMs = validateDuration(options.leaseTtlMs, 30_000, 'leaseTtlMs')
     this.#refreshAheadMs = validateDuration(options.refreshAheadMs, DEFAULT_REFRESH_AHEAD_MS, 'refreshAheadMs')
     this.#refreshTokenLifetimeMs = validateDuration(
       options.refreshTokenLifetimeMs,
@@ -105,6 +131,7 @@ export class TokenSource {
       refreshToken: response.refresh_token,
       refreshTokenExpiresAt: now + this.#refreshTokenLifetimeMs,
       ...(response.scope === undefined ? {} : { scope: response.scope }),
+      refreshedAt: now,
     }
     await this.#store.set(ref, tokens)
     return tokens
@@ -151,10 +178,49 @@ export class TokenSource {
   }
 
   async #doRefresh(ref: ConnectionRef, isUsable: (tokens: StoredTokens) => boolean): Promise<StoredTokens> {
-    // Re-read inside the single flight: a refresh that ended while this caller was reading may already have done the job.
-    const stored = await this.#store.get(ref)
-    if (stored === undefined) throw new ReauthorizationRequiredError('no-tokens')
-    if (isUsable(stored)) return stored
+    // Wall-clock bound on waiting for another replica's refresh (the injected clock may stand still in tests).
+    const waitUntil = Date.now() + this.#leaseTtlMs
+    for (;;) {
+      // Re-read inside the single flight: a refresh that ended while this caller was reading may have done the job.
+      const stored = await this.#store.get(ref)
+      if (stored === undefined) throw new ReauthorizationRequiredError('no-tokens')
+      if (isUsable(stored)) return stored
+      const release = await this.#acquireLease(ref)
+      if (release === 'held-elsewhere') {
+        if (Date.now() > waitUntil) throw new RefreshLeaseTimeoutError()
+        await sleep(25)
+        continue
+      }
+      try {
+        // Under the lease: the previous holder may have written new tokens just before we got it.
+        const current = release === 'no-lease' ? stored : await this.#store.get(ref)
+        if (current === undefined) throw new ReauthorizationRequiredError('no-tokens')
+        if (isUsable(current)) return current
+        return await this.#refreshWith(ref, current, isUsable)
+      } finally {
+        if (release !== 'no-lease') await release().catch(() => undefined)
+      }
+    }
+  }
+
+  /**
+   * The lease, when the store is shared. A lease store that cannot be reached does not stop the refresh: a present PSU
+   * is still served, and a refresh lost to another replica's rotation falls back on its tokens (below).
+   */
+  async #acquireLease(ref: ConnectionRef): Promise<(() => Promise<void>) | 'held-elsewhere' | 'no-lease'> {
+    if (this.#lease === undefined) return 'no-lease'
+    try {
+      return (await this.#lease.acquire(`refresh|${ref.bank}|${ref.psuId}`, this.#leaseTtlMs)) ?? 'held-elsewhere'
+    } catch {
+      return 'no-lease'
+    }
+  }
+
+  async #refreshWith(
+    ref: ConnectionRef,
+    stored: StoredTokens,
+    isUsable: (tokens: StoredTokens) => boolean,
+  ): Promise<StoredTokens> {
     const now = this.#clock()
     if (stored.refreshTokenExpiresAt <= now) throw new ReauthorizationRequiredError('refresh-expired')
     let response: CheckedTokenResponse
@@ -171,18 +237,17 @@ export class TokenSource {
       throw error
     }
     const tokens: StoredTokens = {
+      ...stored,
       accessToken: response.access_token,
       accessTokenExpiresAt: this.#clock() + response.expires_in * 1000,
       // NOTES §4: the bank says a refresh rotates the refresh token; keep the old one when the response has none.
       refreshToken: response.refresh_token ?? stored.refreshToken,
       // NOTES §11 q10: whether a rotated token gets a new horizon is unknown; keep the code exchange's (conservative).
       refreshTokenExpiresAt: stored.refreshTokenExpiresAt,
-      ...(response.scope !== undefined
-        ? { scope: response.scope }
-        : stored.scope !== undefined
-          ? { scope: stored.scope }
-          : {}),
+      ...(response.scope === undefined ? {} : { scope: response.scope }),
+      refreshedAt: this.#clock(),
     }
+    // Written before anyone uses the new access token: the old refresh token is dead at the bank from now on.
     await this.#store.set(ref, tokens)
     return tokens
   }
@@ -191,5 +256,13 @@ export class TokenSource {
   async #forgetIfUnchanged(ref: ConnectionRef, refusedRefreshToken: string): Promise<void> {
     const current = await this.#store.get(ref)
     if (current?.refreshToken === refusedRefreshToken) await this.#store.delete(ref)
+  }
+}
+
+/** Another replica held the refresh lease for longer than a /token call may last. */
+export class RefreshLeaseTimeoutError extends GatewayError {
+  readonly code = 'BANK_UNAVAILABLE'
+  constructor() {
+    super('another gateway replica is refreshing this connection and did not finish in time')
   }
 }

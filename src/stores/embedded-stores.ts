@@ -4,7 +4,11 @@ import { cacheCodec } from '../cache/cache-codec.js'
 import { LmdbKeyvStore } from '../cache/lmdb-keyv-store.js'
 import { processLocalLock } from '../cache/single-flight.js'
 import { EmbeddedLedger } from '../quota/embedded-ledger.js'
-import { LmdbTokenStore } from '../stet/persistent-token-stores.js'
+import { SealedTokenStore } from '../stet/persistent-token-stores.js'
+import { ConnectionStore } from './connection-store.js'
+import { LmdbRecordBackend } from './lmdb-record-backend.js'
+import { PendingAuthorizationStore } from './pending-authorizations.js'
+import { ensurePrivateDir, restrictFiles } from './private-files.js'
 import type { StateStoreDeps, StateStores } from './state-stores.js'
 
 /** lmdb under DATA_DIR: one process owns it; its in-process single-flight is the whole story. */
@@ -12,28 +16,36 @@ export async function openEmbeddedStores(
   options: { dataDir: string; trustEmptyStore: boolean },
   deps: StateStoreDeps,
 ): Promise<StateStores> {
+  await ensurePrivateDir(options.dataDir)
+  const quotaDir = path.join(options.dataDir, 'quota')
+  const cacheDir = path.join(options.dataDir, 'cache')
+  await Promise.all([ensurePrivateDir(quotaDir), ensurePrivateDir(cacheDir)])
   const ledger = new EmbeddedLedger({
-    dir: path.join(options.dataDir, 'quota'),
+    dir: quotaDir,
     policy: deps.policy,
     clock: deps.clock,
     trustEmptyStore: options.trustEmptyStore,
   })
-  const cacheStore = new LmdbKeyvStore(path.join(options.dataDir, 'cache'))
+  // The cache holds bank data (DESIGN inv. 12): its files are the process user's only.
+  const cacheStore = new LmdbKeyvStore(cacheDir)
   // keyv's expiry is wall-clock time (Date.now), whatever clock the gateway runs on.
   await cacheStore.sweepExpired(Date.now())
   const sweep = setInterval(() => void cacheStore.sweepExpired(Date.now()).catch(() => undefined), 3600_000)
   sweep.unref()
-  const tokenStore = new LmdbTokenStore({ path: path.join(options.dataDir, 'tokens'), tpp: deps.tpp })
+  const records = await LmdbRecordBackend.open(path.join(options.dataDir, 'tokens'), deps.clock)
+  await Promise.all([restrictFiles(quotaDir), restrictFiles(cacheDir)])
   return {
     ledger,
     keyv: new Keyv({ store: cacheStore, namespace: 'cache', throwOnErrors: true, ...cacheCodec }),
     lock: processLocalLock,
-    tokenStore,
+    tokenStore: new SealedTokenStore(records, deps.sealer, { tpp: deps.tpp, clock: deps.clock }),
+    connections: new ConnectionStore(records, deps.sealer, { tpp: deps.tpp }),
+    pending: new PendingAuthorizationStore(records, deps.sealer, { tpp: deps.tpp }),
     close: async () => {
       clearInterval(sweep)
       await ledger.close()
       await cacheStore.disconnect()
-      await tokenStore.close()
+      await records.close()
     },
   }
 }

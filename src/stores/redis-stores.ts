@@ -6,7 +6,10 @@ import { RedisLock } from '../cache/redis-lock.js'
 import { RedisLedger } from '../quota/redis-ledger.js'
 import type { RedisTarget } from '../redis/redis-connection.js'
 import { createRedisConnection, isCluster } from '../redis/redis-connection.js'
-import { RedisTokenStore, StoreWithMemoryFallback } from '../stet/persistent-token-stores.js'
+import { SealedTokenStore, StoreWithMemoryFallback } from '../stet/persistent-token-stores.js'
+import { ConnectionStore } from './connection-store.js'
+import { PendingAuthorizationStore } from './pending-authorizations.js'
+import { RedisRecordBackend } from './redis-record-backend.js'
 import type { StateStoreDeps, StateStores } from './state-stores.js'
 
 /**
@@ -49,17 +52,19 @@ export async function openRedisStores(
     throwOnErrors: true,
     throwOnConnectError: true,
   })
-  // The token store uses GET, SET and DEL on one key, which a cluster client routes by key and answers exactly as a
-  // single client does; its declared type is the single client's (persistent-token-stores.ts is issue 13's).
-  const tokenCommands = client as RedisClientType
+  // Token, connection and pending-authorisation records use single-key commands (GET, SET, DEL, GETDEL), which a
+  // cluster client routes by key and answers exactly as a single client does; the backend declares the single client.
+  const records = new RedisRecordBackend(client as RedisClientType, { prefix: options.prefix })
   return {
     ledger,
     keyv: new Keyv({ store: keyvRedis, namespace: `${options.prefix}cache`, throwOnErrors: true, ...cacheCodec }),
     lock: new RedisLock(client, { prefix: options.prefix }),
     tokenStore: new StoreWithMemoryFallback(
-      new RedisTokenStore(tokenCommands, { tpp: deps.tpp, prefix: options.prefix, clock: deps.clock }),
+      new SealedTokenStore(records, deps.sealer, { tpp: deps.tpp, clock: deps.clock }),
       (error) => deps.logger.warn({ err: String(error) }, 'token store error'),
     ),
+    connections: new ConnectionStore(records, deps.sealer, { tpp: deps.tpp }),
+    pending: new PendingAuthorizationStore(records, deps.sealer, { tpp: deps.tpp }),
     close: async () => {
       await ledger.close()
       if (isCluster(client)) {

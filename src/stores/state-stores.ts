@@ -10,13 +10,18 @@ import type { Config } from '../config/config.js'
 import type { Logger } from '../observability/logger.js'
 import type { QuotaLedger, QuotaPolicy } from '../quota/quota-ledger.js'
 import type { RedisTarget } from '../redis/redis-connection.js'
+import type { RecordSealer } from '../stet/record-sealer.js'
 import type { TokenStore } from '../stet/token-source.js'
+import type { ConnectionStore } from './connection-store.js'
+import type { PendingAuthorizationStore } from './pending-authorizations.js'
 
 export interface StateStores {
   readonly ledger: QuotaLedger
   readonly keyv: Keyv
   readonly lock: DistributedLock
   readonly tokenStore: TokenStore
+  readonly connections: ConnectionStore
+  readonly pending: PendingAuthorizationStore
   /** Closes everything the backend opened, in the right order. */
   close(): Promise<void>
 }
@@ -28,6 +33,8 @@ export interface StateStoreDeps {
   /** Tests move time: the Redis ledger then takes it from this clock instead of Redis `TIME`. */
   readonly testClock: boolean
   readonly logger: Logger
+  /** Seals tokens, connection facts and pending authorisations at rest. */
+  readonly sealer: RecordSealer
 }
 
 export async function openStateStores(config: Config, deps: StateStoreDeps): Promise<StateStores> {

@@ -8,6 +8,8 @@ const LIVE = {
   STET_QSEALC_KEY_FILE: '/k.pem',
   STET_QWAC_CERT_FILE: '/c.pem',
   STET_QWAC_KEY_FILE: '/ck.pem',
+  // The token records' keys (issue 13): required live too.
+  TOKEN_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64url')}`,
 }
 
 function problemsOf(env: Record<string, string>): string[] {

@@ -22,6 +22,8 @@ const LIVE_STET = {
   STET_QSEALC_KEY_FILE: '/k.pem',
   STET_QWAC_CERT_FILE: '/c.pem',
   STET_QWAC_KEY_FILE: '/ck.pem',
+  // The token records' keys (issue 13): required live too.
+  TOKEN_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64url')}`,
 }
 
 let idp: TestIdentityProvider

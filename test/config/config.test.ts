@@ -13,12 +13,32 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config)).toBe(true)
   })
 
+  it('operation limits and HTTP bounds have defaults and are checked', () => {
+    const config = loadConfig({})
+    expect(config.http).toMatchObject({ host: '127.0.0.1', corsOrigins: [], graphiql: true, maxBodyBytes: 100_000 })
+    expect(config.limits).toMatchObject({ maxTokens: 3_000, maxDepth: 12, maxAliases: 30, maxCost: 500_000 })
+    expect(loadConfig({ LIMIT_COST: '1000', LIMIT_ALIASES: '0' }).limits).toMatchObject({
+      maxCost: 1000,
+      maxAliases: 0,
+    })
+    expect(() => loadConfig({ LIMIT_TOKENS: '10000' })).toThrow(/LIMIT_TOKENS must be an integer between 10 and 4000/)
+    expect(() => loadConfig({ HTTP_MAX_CONNECTIONS: '0' })).toThrow(/HTTP_MAX_CONNECTIONS/)
+  })
+
   it('STET_BASE_URL uses that bank instead of starting one; SANDBOX_PERSONAS links against it', () => {
     const config = loadConfig({ STET_BASE_URL: 'http://127.0.0.1:4010/', SANDBOX_PERSONAS: 'true' })
     expect(config.mode).toBe('external-bank')
     expect(config.stet.baseUrl).toBe('http://127.0.0.1:4010')
     expect(config.sandbox.linkPersonas).toBe(true)
     expect(loadConfig({ STET_BASE_URL: 'http://127.0.0.1:4010' }).sandbox.linkPersonas).toBe(false)
+  })
+
+  it('SANDBOX_LIMIT_ANSWER chooses how the embedded sandbox refuses past its limit: 429 (default) or 403-TMRQ', () => {
+    expect(loadConfig({}).sandbox.limitAnswer).toBe('429')
+    expect(loadConfig({ SANDBOX_LIMIT_ANSWER: '403-TMRQ' }).sandbox.limitAnswer).toBe('403-TMRQ')
+    expect(() => loadConfig({ SANDBOX_LIMIT_ANSWER: '403' })).toThrow(
+      /SANDBOX_LIMIT_ANSWER must be one of 429, 403-TMRQ/,
+    )
   })
 
   it('reports every bad setting at once, each line naming it', () => {
@@ -56,6 +76,7 @@ describe('loadConfig', () => {
       STET_QSEALC_KEY_FILE: '/k.pem',
       STET_QWAC_CERT_FILE: '/c.pem',
       STET_QWAC_KEY_FILE: '/ck.pem',
+      TOKEN_ENCRYPTION_KEYS: `2026-01:${Buffer.alloc(32, 7).toString('base64url')}`,
       AUTH_JWKS_URL: 'https://idp.example/.well-known/jwks.json',
       AUTH_ISSUER: 'https://idp.example/',
       AUTH_AUDIENCE: 'stet-gateway',
@@ -63,6 +84,29 @@ describe('loadConfig', () => {
     expect(live.auth.devTokens).toBe(false)
     expect(live.quota.trustEmptyStore).toBe(false)
     expect(live.sandbox.linkPersonas).toBe(false)
+  })
+
+  it('TOKEN_ENCRYPTION_KEYS: kid:base64url of 32 bytes, oldest first; required live; every bad entry named', () => {
+    const k = (n: number) => Buffer.alloc(32, n).toString('base64url')
+    const config = loadConfig({ TOKEN_ENCRYPTION_KEYS: `old:${k(1)}, new:${k(2)}` })
+    expect(config.tokenKeys?.map((key) => key.kid)).toEqual(['old', 'new'])
+    expect(config.tokenKeys?.[1]?.key).toEqual(new Uint8Array(Buffer.alloc(32, 2)))
+    expect(loadConfig({}).tokenKeys).toBeUndefined() // sandbox: generated under DATA_DIR
+    expect(() => loadConfig({ TOKEN_ENCRYPTION_KEYS: `short:${Buffer.alloc(16).toString('base64url')}` })).toThrow(
+      /TOKEN_ENCRYPTION_KEYS entries must be kid:base64url of 32 bytes/,
+    )
+    expect(() => loadConfig({ TOKEN_ENCRYPTION_KEYS: `a:${k(1)},a:${k(2)}` })).toThrow(/names the key id "a" twice/)
+    expect(() => loadConfig({ STET_ENVIRONMENT: 'live' })).toThrow(/TOKEN_ENCRYPTION_KEYS is required/)
+  })
+
+  it('REDIRECT_URIS: an allow-list of absolute http(s) URLs; default the local callback', () => {
+    expect(loadConfig({}).stet.redirectUris).toEqual(['http://localhost:4000/callback'])
+    const config = loadConfig({ REDIRECT_URIS: 'https://app.example/cb, http://localhost:5173/bank-callback' })
+    expect(config.stet.redirectUris).toEqual(['https://app.example/cb', 'http://localhost:5173/bank-callback'])
+    expect(config.stet.redirectUri).toBe('https://app.example/cb')
+    expect(() => loadConfig({ REDIRECT_URIS: 'https://app.example/cb#x,myapp://cb' })).toThrow(
+      /REDIRECT_URIS must be absolute http\(s\) URLs without a fragment[^\n]*\n.*myapp/,
+    )
   })
 
   it('per-bank limits can lower the bank limit, never raise it', () => {

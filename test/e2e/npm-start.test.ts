@@ -49,6 +49,22 @@ describe('npm start on the embedded sandbox', () => {
     })
   })
 
+  it('`npm run -s token` prints the token alone; --help answers; a bad option is one line, exit 2', async () => {
+    const run = promisify(execFile)
+    const { stdout } = await run('npm', ['run', '-s', 'token', '--', '--psu', '9999999901'], {
+      cwd: root,
+      env: { ...process.env, DATA_DIR: dataDir },
+    })
+    expect(stdout).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\n$/)
+    const help = await run(process.execPath, ['dist/auth/dev-token-cli.js', '--help'], { cwd: root })
+    expect(help.stdout).toMatch(/^usage: npm run -s token -- --psu/)
+    const bad = await run(process.execPath, ['dist/auth/dev-token-cli.js', '--nope'], { cwd: root }).catch(
+      (error: { code: number; stderr: string }) => error,
+    )
+    expect((bad as { code: number }).code).toBe(2)
+    expect((bad as { stderr: string }).stderr).not.toMatch(/\n\s+at /) // no stack trace
+  })
+
   it('serves GraphiQL with only local assets, opening on an example and a persona header', async () => {
     const page = await request(`${baseUrl}/graphiql`)
     expect(page.statusCode).toBe(200)

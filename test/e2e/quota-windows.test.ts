@@ -2,7 +2,9 @@
  * The ledger's windows seen end to end, with one injected clock shared by the gateway and the sandbox bank (the
  * referee, which answers 429 past 4 by itself): Paris midnight, both DST days, and the rolling 24 hours.
  * Tech'n Co's identity is never consented, so each unattended read is one bank call that nothing can cache: the
- * cleanest way to watch the budget being spent.
+ * cleanest way to watch the budget being spent. The gateway remembers such a refusal until the consent changes
+ * (DESIGN inv. 11, tested in test/e2e/bank-connections.test.ts); here each read first forgets it, as a consent change
+ * would, so that every read reaches the ledger and the bank.
  */
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { countCalls } from '../support/sandbox-counts.js'
@@ -30,7 +32,11 @@ async function setUp(startIso: string, windows: string) {
   )
   const g = gateway
   const s = sandbox
-  const identity = async () => g.query('{ identity { fullName } }', { token: await g.gateway.devToken(TECHNCO) })
+  const caller = { psuId: TECHNCO, consumer: 'partner' as const, presence: undefined, banks: ['17515'] }
+  const identity = async () => {
+    await g.gateway.services.reader.forgetRefusals(caller, '17515')
+    return g.query('{ identity { fullName } }', { token: await g.gateway.devToken(TECHNCO) })
+  }
   const identityCalls = () => countCalls(s, { psuId: TECHNCO, method: 'identity' })
   return { clock, identity, identityCalls }
 }

@@ -120,3 +120,72 @@ describe('windowsEndAfter (a 429, a lost store)', () => {
     expect(windowsEndAfter(evening, 'both')).toBe(evening + 24 * HOUR)
   })
 })
+
+describe('Paris day bounds, computed once per day and cached', () => {
+  /** luxon's own answer, computed afresh: what the cache must always agree with. */
+  const direct = (at: number): { start: number; end: number } => {
+    const start = DateTime.fromMillis(at, { zone: 'Europe/Paris' }).startOf('day')
+    return { start: start.toMillis(), end: start.plus({ days: 1 }).toMillis() }
+  }
+  const MINUTE = 60_000
+  /** Every quarter hour from 2 days before to 2 days after the Paris date, plus each midnight ± 1 ms. */
+  const timesAround = (isoDate: string): number[] => {
+    const times: number[] = []
+    const from = paris(`${isoDate}T00:00`) - 2 * 24 * HOUR
+    for (let at = from; at < from + 4 * 24 * HOUR; at += 15 * MINUTE) times.push(at, at + 7 * MINUTE + 13)
+    for (let day = -2; day <= 2; day++) {
+      const midnight = DateTime.fromISO(isoDate, { zone: 'Europe/Paris' }).plus({ days: day }).toMillis()
+      times.push(midnight - 1, midnight, midnight + 1)
+    }
+    return times
+  }
+
+  it.each([
+    ['the 23-hour day', '2026-03-29'],
+    ['the 25-hour day', '2026-10-25'],
+    ['a winter day', '2026-01-15'],
+    ['a summer day', '2026-07-15'],
+    ['the turn of the year', '2027-01-01'],
+  ])('agrees with luxon at every quarter hour and every midnight ± 1 ms around %s, in any order', (_name, date) => {
+    const times = timesAround(date)
+    // Forward, backward and interleaved: the cache is entered from each side of every boundary.
+    const orders = [times, [...times].reverse(), times.map((_, i) => times[(i * 7919) % times.length] ?? 0)]
+    for (const order of orders) {
+      for (const at of order) {
+        const expected = direct(at)
+        expect({ at, start: parisDayStart(at), end: nextParisMidnight(at) }).toEqual({ at, ...expected })
+      }
+    }
+  })
+
+  it('gives the DST days their true lengths from the cache as well as on first computation', () => {
+    for (let pass = 0; pass < 2; pass++) {
+      expect(nextParisMidnight(paris('2026-03-29T01:59')) - parisDayStart(paris('2026-03-29T03:00'))).toBe(23 * HOUR)
+      expect(nextParisMidnight(paris('2026-10-25T02:30')) - parisDayStart(paris('2026-10-25T23:59'))).toBe(25 * HOUR)
+      // The repeated hour 02:00–03:00 of the 25-hour day: both instants of "02:30" are in the same day.
+      const firstHalf = utc('2026-10-25T00:30:00')
+      const secondHalf = utc('2026-10-25T01:30:00')
+      expect(parisDayStart(firstHalf)).toBe(parisDayStart(secondHalf))
+    }
+  })
+
+  it('lists the midnights around DST days from cached days, exactly', () => {
+    for (const date of ['2026-03-29', '2026-10-25']) {
+      const at = paris(`${date}T12:00`)
+      const expected = [-3, -2, -1, 0, 1, 2, 3].map((d) =>
+        DateTime.fromISO(date, { zone: 'Europe/Paris' }).plus({ days: d }).toMillis(),
+      )
+      expect(parisMidnightsAround(at, 3, 3)).toEqual(expected)
+      expect(parisMidnightsAround(at, 3, 3)).toEqual(expected)
+    }
+  })
+
+  it('stays exact after its bound on remembered days forces it to start over', () => {
+    const start = paris('2026-01-01T12:00')
+    for (let day = 0; day < 400; day += 1) {
+      const at = start + day * 24 * HOUR
+      expect(parisDayStart(at)).toBe(direct(at).start)
+    }
+    expect(nextParisMidnight(paris('2026-03-29T12:00'))).toBe(paris('2026-03-30T00:00'))
+  })
+})

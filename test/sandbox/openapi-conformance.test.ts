@@ -11,6 +11,8 @@
  * - `Transaction.resourceId` may be null: the bank's example has `"resourceId": null` (NOTES §6.4).
  * - `ErrorModel.timestamp` (and `Error400Model`'s) is any string: the bank writes `2021-04-07T23:51:12+0200` (no colon in the offset), not
  *   RFC 3339 (NOTES §5 "Real BPCE bodies"; the sandbox copies it, clients read it as an opaque string).
+ * The BPCE-style answers (a code in `message`, no `error`: 403 TMRQ past the limit, 404 NAAC, and the 500 INTE and
+ * 501 NIMP a test's fault injects) are ErrorModels too, and validated as such where the spec declares the status.
  * The overdraft's number amount needs no exception (OAS types amounts as numbers). Everything else is validated as
  * published, including `date-time` formats (RFC 3339), which ajv would otherwise ignore.
  */
@@ -20,6 +22,7 @@ import type { IOpenAPIResponseValidator, OpenAPIResponseValidatorArgs } from 'op
 import type { OpenAPIV3 } from 'openapi-types'
 import type { SandboxSession } from '../support/sandbox-session.js'
 import { loadStetOpenApi } from '../support/stet-openapi.js'
+import { NO_ACCOUNT_PSU } from '../../src/sandbox/sandbox-bank.js'
 import { callAis, obtainToken, putConsent, startSession } from '../support/sandbox-session.js'
 import {
   CLAIRE,
@@ -270,5 +273,51 @@ describe('error, 201 and 204 responses against STET OpenAPI 1.5.0.43', () => {
   it('an error body the spec would refuse is refused (the validator is live for errors too)', () => {
     const bad = { status: '404', message: 'x'.repeat(200) }
     expect(validatorFor(adapted, balancesPath).validateResponse('404', bad)?.errors?.length).toBeGreaterThanOrEqual(2)
+  })
+})
+
+describe('BPCE-coded error bodies against STET OpenAPI 1.5.0.43', () => {
+  let tmrq: SandboxSession
+  let lea = ''
+  beforeAll(async () => {
+    tmrq = await startSession({ limitAnswer: '403-TMRQ' })
+    lea = (await obtainToken(tmrq, LEA)).access_token
+    const both = [LEA_MAIN.iban, LEA_SECOND.iban]
+    await putConsent(tmrq, lea, { balances: both, transactions: both, overdrafts: both, psuIdentity: true })
+  })
+  afterAll(async () => {
+    await tmrq.bank.close()
+  })
+
+  it.each([
+    ['/accounts', '/accounts'],
+    [`/accounts/${LEA_MAIN.resourceId}/balances`, '/accounts/{accountResourceId}/balances'],
+    [`/accounts/${LEA_MAIN.resourceId}/transactions`, '/accounts/{accountResourceId}/transactions'],
+    [`/accounts/${LEA_MAIN.resourceId}/overdrafts`, '/accounts/{accountResourceId}/overdrafts'],
+    ['/end-user-identity', '/end-user-identity'],
+  ])('403 TMRQ past the limit on %s: an ErrorModel body', async (path, specPath) => {
+    for (let i = 0; i < 4; i++) await callAis(tmrq, { path, token: lea, unattended: true })
+    const refused = await callAis(tmrq, { path, token: lea, unattended: true })
+    expect(refused.status).toBe(403)
+    expect(refused.json).toMatchObject({ status: 403, message: 'TMRQ' })
+    expect(validatorFor(adapted, specPath).validateResponse('403', refused.json)).toBeUndefined()
+  })
+
+  it('404 NAAC on GET /accounts: an ErrorModel body', async () => {
+    const token = (await obtainToken(session, NO_ACCOUNT_PSU)).access_token
+    const answer = await callAis(session, { path: '/accounts', token })
+    expect(answer.status).toBe(404)
+    expect(answer.json).toMatchObject({ status: 404, message: 'NAAC' })
+    expect(validatorFor(adapted, '/accounts').validateResponse('404', answer.json)).toBeUndefined()
+  })
+
+  it.each([
+    [500, 'INTE'],
+    [501, 'NIMP'],
+  ])('%i %s injected on PUT /consents: an ErrorModel body', async (status, message) => {
+    session.bank.failNext({ method: 'PUT', path: '/consents', status, message })
+    const answer = await putConsent(session, tokens[MARC] ?? '', { psuIdentity: true })
+    expect(answer.status).toBe(status)
+    expect(validatorFor(adapted, '/consents', 'put').validateResponse(String(status), answer.json)).toBeUndefined()
   })
 })

@@ -10,6 +10,7 @@ import Keyv from 'keyv'
 import type { Caller } from '../../src/auth/caller.js'
 import { CacheUnavailableError, FreshnessCache } from '../../src/cache/freshness-cache.js'
 import { FreshnessPolicy } from '../../src/cache/freshness-policy.js'
+import { RefusalMemory } from '../../src/cache/refusal-memory.js'
 import { processLocalLock, type DistributedLock } from '../../src/cache/single-flight.js'
 import { EmbeddedLedger } from '../../src/quota/embedded-ledger.js'
 import { BankReader } from '../../src/services/bank-reader.js'
@@ -32,8 +33,10 @@ afterEach(async () => {
 })
 
 function reader(lock: DistributedLock = processLocalLock) {
-  const cache = new FreshnessCache(new Keyv(), { retentionMs: 3600_000 })
+  const keyv = new Keyv()
+  const cache = new FreshnessCache(keyv, { retentionMs: 3600_000 })
   return new BankReader({
+    refusals: new RefusalMemory(keyv, { retentionMs: 3600_000 }),
     tpp: 'TPP',
     cache,
     ledger,

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import {
+  BankCredentialsRejectedError,
   BankUnavailableError,
-  OAuthRequestRejectedError,
   ReauthorizationRequiredError,
   UnexpectedBankResponseError,
 } from '../../src/stet/stet-errors.js'
@@ -76,12 +76,13 @@ describe('OAuthClient', () => {
     })
   })
 
-  it('maps /token errors: invalid_grant → REAUTHORIZATION_REQUIRED, invalid_client → internal, 503, bad shape', async () => {
+  it('maps /token errors: invalid_grant → REAUTHORIZATION_REQUIRED, invalid_client → BANK_CREDENTIALS_REJECTED, 503, bad shape', async () => {
     harness = createHarness(bank.url)
     bank.setHandler(() => ({ status: 400, body: { error: 'invalid_grant' } }))
     await expect(harness.oauth.refresh('17515', 'r')).rejects.toBeInstanceOf(ReauthorizationRequiredError)
     bank.setHandler(() => ({ status: 401, body: { error: 'invalid_client' } }))
-    await expect(harness.oauth.refresh('17515', 'r')).rejects.toBeInstanceOf(OAuthRequestRejectedError)
+    // Our client id or certificate: a configuration error, never the PSU's (nor a masked internal error).
+    await expect(harness.oauth.refresh('17515', 'r')).rejects.toBeInstanceOf(BankCredentialsRejectedError)
     bank.setHandler(() => ({ status: 503 }))
     await expect(harness.oauth.refresh('17515', 'r')).rejects.toBeInstanceOf(BankUnavailableError)
     bank.setHandler(() => ({ status: 200, body: { access_token: 'a' } }))

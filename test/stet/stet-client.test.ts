@@ -7,6 +7,7 @@ import { STET_REQUEST_CHANNEL } from '../../src/stet/stet-client.js'
 import type { StetRequestEvent } from '../../src/stet/stet-client.js'
 import {
   BankBadRequestError,
+  BankCredentialsRejectedError,
   BankLimitReachedError,
   BankNotFoundError,
   BankUnavailableError,
@@ -242,9 +243,12 @@ describe('401 invalid_token: refresh, then replay exactly once', () => {
     expect(bank.resourceRequests()).toHaveLength(1)
   })
 
-  it('a 401 without invalid_token → ReauthorizationRequiredError with no refresh and no replay', async () => {
-    await setup(() => ({ status: 401, body: { status: 401, message: 'Unauthorized' } }))
-    expect(await caught(harness.client.listAccounts(REF, PSU))).toBeInstanceOf(ReauthorizationRequiredError)
+  it('a 401 without invalid_token → BANK_CREDENTIALS_REJECTED (our signature, never the PSU), no refresh, no replay', async () => {
+    await setup(() => ({ status: 401, body: { status: 401, message: 'Invalid signature: no match' } }))
+    const error = await caught(harness.client.listAccounts(REF, PSU))
+    expect(error).toBeInstanceOf(BankCredentialsRejectedError)
+    expect((error as BankCredentialsRejectedError).code).toBe('BANK_CREDENTIALS_REJECTED')
+    expect((error as BankCredentialsRejectedError).rejected).toBe('signature')
     expect(bank.tokenRequests()).toHaveLength(0)
     expect(bank.resourceRequests()).toHaveLength(1)
   })

@@ -4,6 +4,7 @@ import {
   BankBadRequestError,
   BankLimitReachedError,
   BankNotFoundError,
+  BankNotImplementedError,
   BankUnavailableError,
   ConsentMissingError,
   OAuthRequestRejectedError,
@@ -26,6 +27,7 @@ const table: [string, () => GatewayError, string][] = [
   ['UnexpectedBankResponseError', () => new UnexpectedBankResponseError('accounts', 200), 'BANK_UNAVAILABLE'],
   ['ReplayRefusedError', () => new ReplayRefusedError('balances'), 'QUOTA_EXHAUSTED'],
   ['WrongMethodError', () => new WrongMethodError('balances'), 'INTERNAL_SERVER_ERROR'],
+  ['BankNotImplementedError', () => new BankNotImplementedError('details', 501), 'BANK_NOT_IMPLEMENTED'],
   [
     'OAuthRequestRejectedError',
     () => new OAuthRequestRejectedError('token', 400, 'invalid_client'),

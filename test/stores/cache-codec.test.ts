@@ -12,6 +12,7 @@ import { FreshnessCache, type CacheEntry } from '../../src/cache/freshness-cache
 import { systemClock } from '../../src/clock.js'
 import { createLogger } from '../../src/observability/logger.js'
 import { createQuotaPolicy } from '../../src/quota/quota-ledger.js'
+import { RecordSealer } from '../../src/stet/record-sealer.js'
 import { openEmbeddedStores } from '../../src/stores/embedded-stores.js'
 import { openRedisStores } from '../../src/stores/redis-stores.js'
 import type { StateStoreDeps, StateStores } from '../../src/stores/state-stores.js'
@@ -23,6 +24,7 @@ const deps: StateStoreDeps = {
   clock: systemClock,
   testClock: false,
   logger: createLogger('silent'),
+  sealer: new RecordSealer([{ kid: 'test', key: new Uint8Array(32) }]),
 }
 
 /** Values a bank may send that a naive codec would mangle: leading colons, keyv's own base64 marker, unicode, nulls. */

@@ -2,13 +2,16 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { Clock } from '../../src/clock.js'
 import { loadOrCreateDevPki } from '../../src/pki/dev-pki.js'
-import { startSandboxBank, type SandboxBank } from '../../src/sandbox/sandbox-bank.js'
+import { startSandboxBank, type SandboxBank, type SandboxOptions } from '../../src/sandbox/sandbox-bank.js'
 
 /**
  * A sandbox bank that outlives the gateways under test (restarts, several processes): the referee keeps counting
  * across them. It trusts the same development PKI that `seedDataDir` copies into every DATA_DIR.
  */
-export async function startExternalSandbox(clock?: Clock, options: { latencyMs?: number } = {}): Promise<SandboxBank> {
+export async function startExternalSandbox(
+  clock?: Clock,
+  options: Omit<Partial<SandboxOptions>, 'tppCertificatePem' | 'clientId' | 'clock'> = {},
+): Promise<SandboxBank> {
   const pki = await loadOrCreateDevPki(path.join(tmpdir(), `stetgw-test-pki-${process.getuid?.() ?? 0}`), {
     clientId: 'PSDFR-ACPR-SANDBOX',
   })

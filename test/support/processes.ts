@@ -23,9 +23,12 @@ export interface GatewayProcess {
 }
 
 /** `node dist/main.js` (what `npm start` runs) with the given environment; resolves once it prints its URL. */
-export async function spawnGateway(env: Record<string, string>): Promise<GatewayProcess> {
+export async function spawnGateway(
+  env: Record<string, string>,
+  options: { cwd?: string } = {},
+): Promise<GatewayProcess> {
   const child = spawn(process.execPath, ['dist/main.js'], {
-    cwd: root,
+    cwd: options.cwd ?? root,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

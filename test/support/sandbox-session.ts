@@ -64,7 +64,7 @@ export interface RawResponse {
   status: number
   headers: Record<string, string | string[] | undefined>
   text: string
-  /** The parsed JSON body, or undefined when empty. */
+  /** The parsed JSON body, or undefined when empty or not JSON. */
   json: unknown
 }
 
@@ -83,11 +83,13 @@ export async function rawRequest(
     dispatcher: session.dispatcher,
   })
   const text = await response.body.text()
+  // JSON bodies only: the login page is HTML.
+  const isJson = /json/.test(String(response.headers['content-type'] ?? 'application/json'))
   return {
     status: response.statusCode,
     headers: response.headers,
     text,
-    json: text === '' ? undefined : JSON.parse(text),
+    json: text === '' || !isJson ? undefined : JSON.parse(text),
   }
 }
 

@@ -70,6 +70,7 @@ export class AccountResolver {
     @Ctx() ctx: GatewayContext,
   ): Promise<TransactionConnection> {
     validatePageArgs(args, ctx.services.reader.now())
+    if (args.after != null) await ctx.services.data.checkCursor(ctx.caller, account, args.after)
     const fresh = await ctx.loaders.transactions.load(account)
     const page = pageTransactions(fresh.value, args)
     return {

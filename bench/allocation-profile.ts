@@ -1,0 +1,34 @@
+/**
+ * An allocation profile of a server under test (issue 16: "an allocation profile of the transaction path"), with
+ * V8's sampling heap profiler told to keep the samples of objects the GC has already collected: what a request
+ * allocates, not only what survives (`--heap-prof` keeps only the live ones). With BENCH_ALLOCATION_PROFILE=<file>,
+ * SIGUSR2 starts the sampling and the next SIGUSR2 writes the profile to the file (bench/profile.ts brackets its
+ * measured window with the two signals).
+ */
+import { writeFileSync } from 'node:fs'
+import { Session } from 'node:inspector/promises'
+
+export function installAllocationProfile(file: string | undefined): void {
+  if (file === undefined || file === '') return
+  const session = new Session()
+  session.connect()
+  let sampling = false
+  process.on('SIGUSR2', () => {
+    void (async () => {
+      if (!sampling) {
+        sampling = true
+        await session.post('HeapProfiler.enable')
+        await session.post('HeapProfiler.startSampling', {
+          samplingInterval: 4096,
+          includeObjectsCollectedByMajorGC: true,
+          includeObjectsCollectedByMinorGC: true,
+        })
+        process.stdout.write(`${JSON.stringify({ allocationProfile: 'started' })}\n`)
+        return
+      }
+      const { profile } = await session.post('HeapProfiler.stopSampling')
+      writeFileSync(file, JSON.stringify(profile))
+      process.stdout.write(`${JSON.stringify({ allocationProfile: file })}\n`)
+    })()
+  })
+}

@@ -1,0 +1,75 @@
+/**
+ * The in-process hot tier of the cache: decoded entries, found by the exact text the durable store holds for them.
+ *
+ * A warm read spent most of its own work decoding the same JSON again (`deserialize`, 8 % of the V2w dashboard's
+ * samples once the time-zone maths was gone: bench/RESULTS.md; a 20-account transactions read decodes 20 statements of
+ * 61 days). Here the durable store is still asked on every read, and the decoded value is reused only when the store
+ * answers with the very text it was decoded from. So the tier needs no invalidation of its own and can never serve
+ * what the durable cache no longer holds as current: a consent change (the key deleted), a present read (new text), an
+ * expiry or another replica's write (new text, or none) all change what the store answers, on lmdb and on Redis alike.
+ * What it saves is the decoding and its garbage, not the store read.
+ *
+ * Texts of more than 16,383 characters are hashed by V8 from their length only, and compared in full when the lengths
+ * match: a lookup costs a hash of a short text or one memory comparison of a long one, far less than a parse.
+ *
+ * The decoded values are shared by every read that finds them: they are read-only (no code path mutates a record; the
+ * services copy when they filter or page).
+ */
+
+export interface DecodedEntriesOptions {
+  /** The bound, in estimated bytes of the texts and their decoded values together; 0 turns the tier off. */
+  readonly maxBytes: number
+}
+
+/**
+ * An estimate, per character of text: the text itself (one byte per character for the ASCII bank data) and about
+ * twice that for the decoded objects.
+ */
+const BYTES_PER_CHARACTER = 3
+
+export class DecodedEntries {
+  readonly #maxBytes: number
+  /** Insertion order is eviction order: a hit writes nothing (no reordering on a read path). */
+  readonly #byText = new Map<string, unknown>()
+  #bytes = 0
+
+  constructor(options: DecodedEntriesOptions) {
+    this.#maxBytes = options.maxBytes
+  }
+
+  get bytes(): number {
+    return this.#bytes
+  }
+
+  get size(): number {
+    return this.#byText.size
+  }
+
+  /** `decode(text)`, or the value already decoded from an identical text. */
+  decode(text: string, decode: (text: string) => unknown): unknown {
+    const known = this.#byText.get(text)
+    if (known !== undefined) return known
+    const value = decode(text)
+    const bytes = text.length * BYTES_PER_CHARACTER
+    if (value === undefined || bytes > this.#maxBytes / 4) return value
+    while (this.#bytes + bytes > this.#maxBytes) this.#evictOldest()
+    this.#byText.set(text, value)
+    this.#bytes += bytes
+    return value
+  }
+
+  clear(): void {
+    this.#byText.clear()
+    this.#bytes = 0
+  }
+
+  #evictOldest(): void {
+    const oldest = this.#byText.keys().next()
+    if (oldest.done === true) {
+      this.#bytes = 0
+      return
+    }
+    this.#byText.delete(oldest.value)
+    this.#bytes -= oldest.value.length * BYTES_PER_CHARACTER
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * Builds the services from their parts (the composition root's service layer): the bank reader over cache, ledger
+ * and STET client, the read services, and one service per bank-connection use case. Persona linking and the GraphQL
+ * mutations get the same instances: one flow, not two.
+ */
+import type { FreshnessCache } from '../cache/freshness-cache.js'
+import type { FreshnessPolicy } from '../cache/freshness-policy.js'
+import type { RefusalMemory } from '../cache/refusal-memory.js'
+import type { DistributedLock } from '../cache/single-flight.js'
+import type { Clock } from '../clock.js'
+import type { QuotaLedger } from '../quota/quota-ledger.js'
+import type { ConnectionStore } from '../stores/connection-store.js'
+import type { PendingAuthorizationStore } from '../stores/pending-authorizations.js'
+import type { OAuthClient } from '../stet/oauth-client.js'
+import type { StetClient } from '../stet/stet-client.js'
+import type { TokenSource, TokenStore } from '../stet/token-source.js'
+import { AccountDataService } from './account-data-service.js'
+import { AccountsService } from './accounts-service.js'
+import { BankConnections } from './bank-connections.js'
+import { BankReader } from './bank-reader.js'
+import { CompleteBankAuthorization } from './complete-bank-authorization.js'
+import { ConsentService } from './consent-service.js'
+import { DisconnectBank } from './disconnect-bank.js'
+import { StartBankAuthorization } from './start-bank-authorization.js'
+
+export interface ConnectionServices {
+  readonly start: StartBankAuthorization
+  readonly complete: CompleteBankAuthorization
+  readonly disconnect: DisconnectBank
+  readonly list: BankConnections
+}
+
+export interface GatewayServices {
+  readonly accounts: AccountsService
+  readonly data: AccountDataService
+  readonly reader: BankReader
+  readonly consents: ConsentService
+  readonly connections: ConnectionServices
+}
+
+export interface GatewayServicesDeps {
+  readonly tpp: string
+  readonly defaultBank: string
+  readonly clock: Clock
+  readonly cache: FreshnessCache
+  readonly refusals: RefusalMemory
+  readonly policy: FreshnessPolicy
+  readonly ledger: QuotaLedger
+  readonly lock: DistributedLock
+  /** Longer than a bank call can last, so a single-flight lease never expires mid-call. */
+  readonly lockTtlMs: number
+  readonly stet: StetClient
+  readonly oauth: OAuthClient
+  readonly tokens: TokenSource
+  readonly tokenStore: TokenStore
+  readonly connections: ConnectionStore
+  readonly pending: PendingAuthorizationStore
+  readonly redirectUris: readonly string[]
+  readonly app2AppBaseUrlFor: ((bank: string) => string) | undefined
+  readonly onStoreError: (error: unknown) => void
+}
+
+export function createGatewayServices(deps: GatewayServicesDeps): GatewayServices {
+  const { clock, stet, oauth, tokens, tokenStore, connections, pending } = deps
+  const reader = new BankReader({
+    tpp: deps.tpp,
+    cache: deps.cache,
+    ledger: deps.ledger,
+    policy: deps.policy,
+    lock: deps.lock,
+    clock,
+    lockTtlMs: deps.lockTtlMs,
+    refusals: deps.refusals,
+    onStoreError: deps.onStoreError,
+  })
+  const accounts = new AccountsService({ reader, stet, defaultBank: deps.defaultBank })
+  const list = new BankConnections({ connections, tokenStore, clock })
+  const consents = new ConsentService({ reader, stet, accounts, connections, bankConnections: list, clock })
+  return {
+    accounts,
+    data: new AccountDataService({ reader, stet, clock }),
+    reader,
+    consents,
+    connections: {
+      start: new StartBankAuthorization({
+        accounts,
+        oauth,
+        pending,
+        clock,
+        redirectUris: deps.redirectUris,
+        app2AppBaseUrlFor: deps.app2AppBaseUrlFor,
+      }),
+      complete: new CompleteBankAuthorization({
+        pending,
+        oauth,
+        tokens,
+        connections,
+        bankConnections: list,
+        accounts,
+        reader,
+        clock,
+      }),
+      disconnect: new DisconnectBank({
+        oauth,
+        tokenStore,
+        connections,
+        bankConnections: list,
+        accounts,
+        reader,
+        clock,
+      }),
+      list,
+    },
+  }
+}
