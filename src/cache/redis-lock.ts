@@ -3,9 +3,10 @@
  * compare-and-delete script), so a slow winner whose lease expired cannot free someone else's. While held it is
  * renewed every third of its TTL: a bank call that outlasts the TTL (a token refresh plus a replay) must not let a
  * second replica spend another unit on the same key meanwhile. Store errors surface as STORE_UNAVAILABLE.
+ * Both scripts touch one key, so on Redis Cluster they run on the node that holds it.
  */
 import { randomUUID } from 'node:crypto'
-import type { RedisClientType } from 'redis'
+import type { RedisConnection } from '../redis/redis-connection.js'
 import { CacheUnavailableError } from './freshness-cache.js'
 import type { DistributedLock } from './single-flight.js'
 
@@ -13,10 +14,10 @@ const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`
 
 export class RedisLock implements DistributedLock {
-  readonly #client: RedisClientType
+  readonly #client: RedisConnection
   readonly #prefix: string
 
-  constructor(client: RedisClientType, options: { prefix: string }) {
+  constructor(client: RedisConnection, options: { prefix: string }) {
     this.#client = client
     this.#prefix = options.prefix
   }

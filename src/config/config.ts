@@ -78,7 +78,18 @@ export interface Config {
    */
   readonly tokenKeys: readonly { readonly kid: string; readonly key: Uint8Array }[] | undefined
   readonly store:
-    { readonly kind: 'embedded' } | { readonly kind: 'redis'; readonly url: string; readonly prefix: string }
+    | { readonly kind: 'embedded' }
+    | { readonly kind: 'redis'; readonly url: string; readonly prefix: string; readonly waitReplicas: number }
+    | {
+        readonly kind: 'redis-cluster'
+        /** `host:port` of some nodes (STORE_CLUSTER_NODES or a `redis+cluster://` STORE_URL). */
+        readonly nodes: readonly string[]
+        readonly username: string | undefined
+        readonly password: string | undefined
+        readonly prefix: string
+        /** A quota write counts once this many replicas hold it (WAIT). */
+        readonly waitReplicas: number
+      }
   readonly quota: {
     /** Default 4: the bank's page, "Limits"; RTS 2018/389 art. 36(5)(b). */
     readonly dailyLimit: number
@@ -218,7 +229,12 @@ export function loadConfig(env: Env): Config {
       limitsByBank[m[1]] = Number(m[2])
     }
   }
-  const storeUrl = url('STORE_URL', ['redis:', 'rediss:'])
+  const cluster = clusterSetting(opt('STORE_CLUSTER_NODES'), opt('STORE_URL'), problems)
+  const isClusterUrl = opt('STORE_URL')?.startsWith('redis+cluster:') === true
+  const storeUrl = cluster === undefined && !isClusterUrl ? url('STORE_URL', ['redis:', 'rediss:']) : undefined
+  const waitReplicas = int('STORE_WAIT_REPLICAS', 0, 0, 16)
+  const prefix = str('STORE_PREFIX', 'stetgw:')
+  if (/[{}]/.test(prefix)) problems.push(`STORE_PREFIX must not contain { or } (got "${prefix}")`)
   const redirectUris = list('REDIRECT_URIS')
   for (const uri of redirectUris) {
     if (!URL.canParse(uri) || !['http:', 'https:'].includes(new URL(uri).protocol) || new URL(uri).hash !== '') {
@@ -297,9 +313,11 @@ export function loadConfig(env: Env): Config {
     },
     tokenKeys,
     store:
-      storeUrl === undefined
-        ? { kind: 'embedded' }
-        : { kind: 'redis', url: storeUrl, prefix: str('STORE_PREFIX', 'stetgw:') },
+      cluster !== undefined
+        ? { kind: 'redis-cluster', ...cluster, prefix, waitReplicas }
+        : storeUrl === undefined
+          ? { kind: 'embedded' }
+          : { kind: 'redis', url: storeUrl, prefix, waitReplicas },
     quota: {
       dailyLimit: int('QUOTA_DAILY_LIMIT', 4, 1, 4),
       limitsByBank,
@@ -334,6 +352,45 @@ export function loadConfig(env: Env): Config {
   }
   if (problems.length > 0) throw new ConfigInvalidError(problems)
   return Object.freeze(config)
+}
+
+const NODE = /^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9A-Fa-f:.]+\]:\d{1,5}$/
+
+/**
+ * Redis Cluster: `STORE_CLUSTER_NODES=host:port,…`, or `STORE_URL=redis+cluster://[user:password@]host:port,…`
+ * (a URL with several hosts, which `new URL` cannot parse). Undefined when neither asks for a cluster.
+ */
+function clusterSetting(
+  nodesSetting: string | undefined,
+  storeUrl: string | undefined,
+  problems: string[],
+): { nodes: string[]; username: string | undefined; password: string | undefined } | undefined {
+  let list = nodesSetting
+  let username: string | undefined
+  let password: string | undefined
+  let name = 'STORE_CLUSTER_NODES'
+  if (list === undefined) {
+    const m = /^redis\+cluster:\/\/(?:([^:@/]*)(?::([^@/]*))?@)?([^/?#]*)\/?$/.exec(storeUrl ?? '')
+    if (m === null) {
+      if (storeUrl?.startsWith('redis+cluster:') === true)
+        problems.push(`STORE_URL must look like redis+cluster://host:port,host:port (got "${storeUrl}")`)
+      return undefined
+    }
+    name = 'STORE_URL'
+    username = m[1] === undefined || m[1] === '' ? undefined : decodeURIComponent(m[1])
+    password = m[2] === undefined ? undefined : decodeURIComponent(m[2])
+    list = m[3] ?? ''
+  } else if (storeUrl !== undefined) {
+    problems.push('STORE_CLUSTER_NODES and STORE_URL cannot both be set (choose a cluster or a single Redis)')
+  }
+  const nodes = list
+    .split(',')
+    .map((node) => node.trim())
+    .filter(Boolean)
+  if (nodes.length === 0 || !nodes.every((node) => NODE.test(node))) {
+    problems.push(`${name} must list cluster nodes as host:port,host:port (got "${list}")`)
+  }
+  return { nodes, username, password }
 }
 
 /**

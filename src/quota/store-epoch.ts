@@ -54,3 +54,71 @@ export function judgeEpoch(
 export function lostUntil(epoch: StoreEpoch, windows: QuotaWindows): number | null {
   return epoch.lostAt === null ? null : windowsEndAfter(epoch.lostAt, windows)
 }
+
+/**
+ * The Redis ledger's scheme, local to each slot so that it holds on Redis Cluster (DESIGN.md invariants 6 and 7).
+ *
+ * A store-wide epoch cannot be read in the same atomic step as a grant on a cluster: it lives in another slot, often
+ * on another shard, and a shard can come back empty while the shard holding the epoch survives. So every slot holds
+ * a **witness** (`<prefix>{<tag of that slot>}:witness`; one witness for a single server), written for all slots when
+ * the store is first used, and read by the reserve script beside the grants, in the same slot, in the same step. A
+ * shard that restarts empty loses its witnesses with its grants, so a missing witness IS the loss of exactly the
+ * keys that shard held: the witness is rewritten as lost (`<epoch id>|<lostUntil>`) and those keys are refused until
+ * the windows of the moment of detection have passed (a grant lost before can only end earlier). Other slots go on.
+ *
+ * The store-wide record (`<prefix>epoch`) remains only to say whether the store was ever initialised and with what
+ * decision; it can be lost like any key, and then a process that starts finds witnesses in place and treats the
+ * missing ones as lost.
+ */
+export interface WitnessEpoch {
+  readonly id: string
+  /** What a witness missing at initialisation means: a brand-new store (`clean`) or a lost one. */
+  readonly missing: 'clean' | 'lost'
+  /** `ready` once every witness exists: from then on a missing witness can only be a loss. */
+  readonly state: 'init' | 'ready'
+  /** A clean epoch written over ours while we were counting (the store was wiped): its witnesses prove nothing. */
+  readonly distrust: string
+}
+
+export type WitnessEpochVerdict =
+  /** The record is the one we count under. */
+  | { kind: 'same'; epoch: WitnessEpoch }
+  /** Count under the record found (our first access, or another process recorded a new epoch). */
+  | { kind: 'adopt'; epoch: WitnessEpoch }
+  /** Claim a new record (compare-and-set on what was found). */
+  | { kind: 'claim'; missing: 'clean' | 'lost'; distrust: string }
+
+/**
+ * What the store-wide record means to a process that has counted under `seen` (undefined: never). `storeIsEmpty` is
+ * asked only at a first access that finds no record: whether no witness exists at all.
+ */
+export function judgeWitnessEpoch(
+  seen: WitnessEpoch | undefined,
+  found: WitnessEpoch | undefined,
+  trustEmptyStore: boolean,
+  storeIsEmpty: () => boolean,
+): WitnessEpochVerdict {
+  if (found !== undefined && found.id === seen?.id) return { kind: 'same', epoch: found }
+  if (found === undefined) {
+    // Never seen and nothing anywhere: new, if the operator says an empty store at start is new. Anything else: lost.
+    const clean = seen === undefined && trustEmptyStore && storeIsEmpty()
+    return { kind: 'claim', missing: clean ? 'clean' : 'lost', distrust: '' }
+  }
+  // A clean record replacing the one we counted under: someone found the store empty after we had used it.
+  if (seen !== undefined && found.missing === 'clean') return { kind: 'claim', missing: 'lost', distrust: found.id }
+  return { kind: 'adopt', epoch: found }
+}
+
+export type WitnessVerdict = { kind: 'write-lost' } | { kind: 'take-over' }
+
+/**
+ * A slot's witness is missing, or names another epoch without a loss, for a process counting under `ours` (ready).
+ * - missing: every witness existed once `ours` was ready, so the slot lost its keys;
+ * - another epoch's clean witness under a record whose initialisation treated missing witnesses as lost: it survived
+ *   from before that record (the record itself was lost and rewritten), so the slot's grants are intact;
+ * - otherwise (a distrusted epoch, or a clean initialisation that should have found nothing): lost.
+ */
+export function judgeWitness(ours: WitnessEpoch, witnessId: string | undefined): WitnessVerdict {
+  if (witnessId === undefined || witnessId === ours.distrust) return { kind: 'write-lost' }
+  return ours.missing === 'lost' ? { kind: 'take-over' } : { kind: 'write-lost' }
+}

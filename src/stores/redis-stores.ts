@@ -1,9 +1,11 @@
-import KeyvRedis from '@keyv/redis'
+import KeyvRedis, { type RedisClientConnectionType } from '@keyv/redis'
 import Keyv from 'keyv'
-import { createClient, type RedisClientType } from 'redis'
+import type { RedisClientType } from 'redis'
 import { cacheCodec } from '../cache/cache-codec.js'
 import { RedisLock } from '../cache/redis-lock.js'
 import { RedisLedger } from '../quota/redis-ledger.js'
+import type { RedisTarget } from '../redis/redis-connection.js'
+import { createRedisConnection, isCluster } from '../redis/redis-connection.js'
 import { SealedTokenStore, StoreWithMemoryFallback } from '../stet/persistent-token-stores.js'
 import { ConnectionStore } from './connection-store.js'
 import { PendingAuthorizationStore } from './pending-authorizations.js'
@@ -11,29 +13,48 @@ import { RedisRecordBackend } from './redis-record-backend.js'
 import type { StateStoreDeps, StateStores } from './state-stores.js'
 
 /**
- * One Redis for every replica. Commands fail fast while it is down (no offline queue): unattended calls then fail
- * closed, and the tokens kept in memory let present-PSU calls go on.
+ * One Redis, or one Redis Cluster, for every replica. Commands fail fast while a node is down (no offline queue):
+ * unattended calls then fail closed, and the tokens kept in memory let present-PSU calls go on.
+ *
+ * On a cluster every command here is single-key (a cache entry, its invalidation mark, a lock, a token record) or a
+ * script over one key, so nothing needs a shared slot but the ledger, whose keys carry the PSU's hash tag.
  */
 export async function openRedisStores(
-  options: { url: string; prefix: string; trustEmptyStore: boolean },
+  options: {
+    /** A single server by URL, or `target` (a single server or a cluster). */
+    url?: string
+    target?: RedisTarget
+    prefix: string
+    trustEmptyStore: boolean
+    /** Default 0. */
+    waitReplicas?: number
+  },
   deps: StateStoreDeps,
 ): Promise<StateStores> {
-  const client = createClient({
-    url: options.url,
-    disableOfflineQueue: true,
-    socket: { connectTimeout: 2000 },
-  }) as RedisClientType
+  const target: RedisTarget = options.target ?? { kind: 'single', url: options.url ?? 'redis://127.0.0.1:6379' }
+  const client = createRedisConnection(target, { connectTimeoutMs: 2000 })
   client.on('error', (error: unknown) => deps.logger.warn({ err: String(error) }, 'redis error'))
+  if (isCluster(client)) {
+    client.on('node-error', (error: unknown, node: unknown) =>
+      deps.logger.warn({ err: String(error), node }, 'redis cluster node error'),
+    )
+  }
   await client.connect()
   const ledger = new RedisLedger({
-    url: options.url,
+    target,
     policy: deps.policy,
     prefix: `${options.prefix}quota:`,
     trustEmptyStore: options.trustEmptyStore,
+    waitReplicas: options.waitReplicas ?? 0,
     ...(deps.testClock ? { clock: deps.clock } : {}),
   })
-  const records = new RedisRecordBackend(client, { prefix: options.prefix })
-  const keyvRedis = new KeyvRedis(client, { throwOnErrors: true, throwOnConnectError: true })
+  const keyvRedis = new KeyvRedis(client as RedisClientConnectionType, {
+    throwOnErrors: true,
+    throwOnConnectError: true,
+  })
+  // Token, connection and pending-authorisation records use single-key commands (GET, SET, DEL, GETDEL), which a
+  // cluster client routes by key and answers exactly as a single client does; the backend declares the single client.
+  const records = new RedisRecordBackend(client as RedisClientType, { prefix: options.prefix })
   return {
     ledger,
     keyv: new Keyv({ store: keyvRedis, namespace: `${options.prefix}cache`, throwOnErrors: true, ...cacheCodec }),
@@ -46,6 +67,11 @@ export async function openRedisStores(
     pending: new PendingAuthorizationStore(records, deps.sealer, { tpp: deps.tpp }),
     close: async () => {
       await ledger.close()
+      if (isCluster(client)) {
+        // A cluster's close() waits for every node; one of them may be gone for good.
+        client.destroy()
+        return
+      }
       // `close()` waits for the server; with the store gone it would wait forever (fail fast instead).
       if (client.isReady) await client.close()
       else client.destroy()

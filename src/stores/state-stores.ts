@@ -1,6 +1,6 @@
 /**
  * Where the gateway keeps its state: the quota ledger, the cache, the single-flight lease and the bank tokens.
- * Embedded (lmdb under DATA_DIR, one process) or shared (Redis, any number of replicas). Each backend is imported
+ * Embedded (lmdb under DATA_DIR, one process) or shared (Redis or Redis Cluster, any number of replicas). Each backend is imported
  * only when chosen, so a gateway never loads (nor holds in memory) the other one.
  */
 import type { Keyv } from 'keyv'
@@ -9,6 +9,7 @@ import type { Clock } from '../clock.js'
 import type { Config } from '../config/config.js'
 import type { Logger } from '../observability/logger.js'
 import type { QuotaLedger, QuotaPolicy } from '../quota/quota-ledger.js'
+import type { RedisTarget } from '../redis/redis-connection.js'
 import type { RecordSealer } from '../stet/record-sealer.js'
 import type { TokenStore } from '../stet/token-source.js'
 import type { ConnectionStore } from './connection-store.js'
@@ -37,9 +38,27 @@ export interface StateStoreDeps {
 }
 
 export async function openStateStores(config: Config, deps: StateStoreDeps): Promise<StateStores> {
-  if (config.store.kind === 'redis') {
+  const store = config.store
+  if (store.kind !== 'embedded') {
     const { openRedisStores } = await import('./redis-stores.js')
-    return openRedisStores({ ...config.store, trustEmptyStore: config.quota.trustEmptyStore }, deps)
+    const target: RedisTarget =
+      store.kind === 'redis'
+        ? { kind: 'single', url: store.url }
+        : {
+            kind: 'cluster',
+            nodes: store.nodes,
+            ...(store.username === undefined ? {} : { username: store.username }),
+            ...(store.password === undefined ? {} : { password: store.password }),
+          }
+    return openRedisStores(
+      {
+        target,
+        prefix: store.prefix,
+        waitReplicas: store.waitReplicas,
+        trustEmptyStore: config.quota.trustEmptyStore,
+      },
+      deps,
+    )
   }
   const { openEmbeddedStores } = await import('./embedded-stores.js')
   return openEmbeddedStores({ dataDir: config.dataDir, trustEmptyStore: config.quota.trustEmptyStore }, deps)

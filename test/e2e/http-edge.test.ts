@@ -177,6 +177,7 @@ describe('production mode (NODE_ENV=production)', () => {
       AUTH_PUBLIC_KEYS: '/keys/idp.pem',
       AUTH_ISSUER: 'https://idp.example',
       AUTH_AUDIENCE: 'stet-gateway',
+      TOKEN_ENCRYPTION_KEYS: `k1:${'A'.repeat(43)}`,
     }
     expect(loadConfig(live)).toMatchObject({ production: true, http: { graphiql: false } })
     expect(loadConfig({ ...live, GRAPHIQL: 'true' }).http.graphiql).toBe(true)

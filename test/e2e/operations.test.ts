@@ -70,8 +70,12 @@ describe('/metrics', () => {
     expect((await gw.query(balances, { token: lea })).errors).toBeUndefined() // cold: the bank
     expect((await gw.query(balances, { token: lea })).errors).toBeUndefined() // cached
     // Tech'n Co's identity is not consented: nothing to cache, so the third read needs a unit the limit of 2 lacks.
-    await gw.query('query Identity { identity { fullName } }', { token: technco })
-    await gw.query('query Identity { identity { fullName } }', { token: technco })
+    // Each read first forgets the remembered refusal (as a consent change would: DESIGN inv. 11), so it asks the bank.
+    const caller = { psuId: TECHNCO, consumer: 'partner' as const, presence: undefined, banks: ['17515'] }
+    for (let i = 0; i < 3; i++) {
+      await gw.gateway.services.reader.forgetRefusals(caller, '17515')
+      if (i < 2) await gw.query('query Identity { identity { fullName } }', { token: technco })
+    }
     const refused = await gw.query('query Identity { identity { fullName } }', { token: technco })
     expect(refused.errors?.find((e) => e.path?.[0] === 'identity')?.extensions?.code).toBe('QUOTA_EXHAUSTED')
 
