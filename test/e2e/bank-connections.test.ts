@@ -8,7 +8,6 @@ import type { AddressInfo } from 'node:net'
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { chromium } from 'playwright-core'
 import { request } from 'undici'
 import type { SandboxBank } from '../../src/sandbox/sandbox-bank.js'
 import { SANDBOX_OTP } from '../../src/sandbox/sandbox-bank.js'
@@ -16,6 +15,7 @@ import { manualClock, startExternalSandbox } from '../support/external-sandbox.j
 import { countCalls } from '../support/sandbox-counts.js'
 import { CLAIRE, CLAIRE_PRIV, LEA, LEA_MAIN, LEA_SECOND, TECHNCO } from '../support/sandbox-personas.js'
 import { startTestGateway, type GraphQLResponse, type TestGateway } from '../support/test-gateway.js'
+import { launchOfflineChromium } from '../support/offline-chromium.js'
 
 const NO_ACCOUNT_PSU = '9999999909'
 let sandbox: SandboxBank
@@ -220,11 +220,7 @@ describe('the whole flow, as a frontend drives it', () => {
   it('a person links through the sandbox login page in Chromium, and the gateway completes it', async () => {
     const token = await present(CLAIRE)
     const { request: started } = await start(token)
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
-      proxy: { server: 'http://127.0.0.1:9', bypass: '127.0.0.1,localhost' },
-    })
+    const browser = await launchOfflineChromium()
     try {
       const page = await browser.newPage()
       await page.goto(started?.authorizationUrl ?? '')

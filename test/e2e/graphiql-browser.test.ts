@@ -4,7 +4,8 @@
  * example query with a persona's header, and run it.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { chromium, type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
+import { launchOfflineChromium } from '../support/offline-chromium.js'
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js'
 
 let t: TestGateway
@@ -12,19 +13,7 @@ let browser: Browser
 
 beforeAll(async () => {
   t = await startTestGateway()
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    // Anything not on loopback goes to a dead proxy: the network is cut off.
-    proxy: { server: 'http://127.0.0.1:9', bypass: '127.0.0.1,localhost' },
-  })
+  browser = await launchOfflineChromium()
 }, 60_000)
 
 afterAll(async () => {

@@ -6,7 +6,8 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { chromium, type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
+import { launchOfflineChromium } from '../support/offline-chromium.js'
 import { SANDBOX_OTP } from '../../src/sandbox/sandbox-bank.js'
 import type { TokenResponse } from '../../src/stet-api/wire.js'
 import { OAUTH_AUTHORIZE_PATH, OAUTH_TOKEN_PATH } from '../../src/stet-api/wire.js'
@@ -32,19 +33,7 @@ beforeAll(async () => {
   })
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/callback`
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    // Anything not on loopback goes to a dead proxy: the network is cut off.
-    proxy: { server: 'http://127.0.0.1:9', bypass: '127.0.0.1,localhost' },
-  })
+  browser = await launchOfflineChromium()
 }, 60_000)
 
 afterAll(async () => {
