@@ -4,7 +4,6 @@
  * `present: true` makes a frontend session where the PSU is at the keyboard; without it, a partner/batch caller.
  * Presence still needs the socket address: the token alone never carries an IP.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import {
   calculateJwkThumbprint,
@@ -18,6 +17,7 @@ import {
 } from 'jose'
 import type { Clock } from '../clock.js'
 import { DEV_TOKEN_ISSUER } from '../config/auth-config.js'
+import { readOrCreateSecretFile } from '../config/secret-file.js'
 import type { TokenProfile } from './token-profile.js'
 
 export const DEV_TOKEN_AUDIENCE = 'stet-gateway'
@@ -39,26 +39,11 @@ export interface DevSigningKey {
 
 /** Reads DATA_DIR/dev-token-key.json (a private JWK, 0600), making it on first use. */
 export async function loadOrCreateDevSigningKey(dataDir: string): Promise<DevSigningKey> {
-  const file = path.join(dataDir, KEY_FILE)
-  let stored: string | undefined
-  try {
-    stored = await readFile(file, 'utf8')
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
-  }
-  if (stored === undefined) {
-    await mkdir(dataDir, { recursive: true })
+  const stored = await readOrCreateSecretFile(path.join(dataDir, KEY_FILE), async () => {
     const { privateKey } = await generateKeyPair(ALG, { extractable: true })
     const jwk = await exportJWK(privateKey)
-    // 'wx': two processes starting together must not overwrite each other's key; the loser reads the winner's.
-    await writeFile(file, JSON.stringify({ ...jwk, alg: ALG, kid: await calculateJwkThumbprint(jwk) }), {
-      mode: 0o600,
-      flag: 'wx',
-    }).catch((error: unknown) => {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-    })
-    stored = await readFile(file, 'utf8')
-  }
+    return JSON.stringify({ ...jwk, alg: ALG, kid: await calculateJwkThumbprint(jwk) })
+  })
   const jwk = JSON.parse(stored) as JWK
   const { d: _d, ...publicJwk } = jwk
   const kid = jwk.kid ?? (await calculateJwkThumbprint(publicJwk))

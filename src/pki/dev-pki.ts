@@ -4,7 +4,7 @@
  * qualified certificate; it only reproduces the shape of the bank's setup (QWAC on the wire, QSealC behind keyId).
  */
 import { createHash, generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto'
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import forge from 'node-forge'
 import type { Clock } from '../clock.js'
@@ -223,6 +223,25 @@ function qwacCommonName(certPem: string): string | undefined {
   return match?.[1]
 }
 
+function pkiOf(stored: Record<PkiFileName, string>): DevPki {
+  return {
+    caCertPem: stored.caCertPem,
+    qwac: { keyPem: stored.qwacKeyPem, certPem: stored.qwacCertPem },
+    qsealc: { keyPem: stored.qsealcKeyPem, certPem: stored.qsealcCertPem },
+    server: { keyPem: stored.serverKeyPem, certPem: stored.serverCertPem },
+  }
+}
+
+async function writePkiFiles(dir: string, contents: Record<PkiFileName, string>): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 })
+  for (const name of Object.keys(PKI_FILES) as PkiFileName[]) {
+    const path = join(dir, PKI_FILES[name])
+    await writeFile(path, contents[name], { mode: 0o600 })
+    // `mode` only applies when the file is created: tighten a replaced one too.
+    await chmod(path, 0o600)
+  }
+}
+
 /**
  * Loads the PEMs kept under `dir`, or creates a new PKI there (directory 0700, files 0600: they hold private keys).
  * A stored PKI issued for another client_id is replaced, since the QWAC's identity must match the client_id.
@@ -231,15 +250,9 @@ export async function loadOrCreateDevPki(dir: string, options: DevPkiOptions = {
   const clientId = options.clientId ?? DEFAULT_CLIENT_ID
   const stored = await readPkiFiles(dir)
   if (stored && qwacCommonName(stored.qwacCertPem) === clientId) {
-    return {
-      caCertPem: stored.caCertPem,
-      qwac: { keyPem: stored.qwacKeyPem, certPem: stored.qwacCertPem },
-      qsealc: { keyPem: stored.qsealcKeyPem, certPem: stored.qsealcCertPem },
-      server: { keyPem: stored.serverKeyPem, certPem: stored.serverCertPem },
-    }
+    return pkiOf(stored)
   }
   const pki = createDevPki({ ...options, clientId })
-  await mkdir(dir, { recursive: true, mode: 0o700 })
   const contents: Record<PkiFileName, string> = {
     caCertPem: pki.caCertPem,
     qwacKeyPem: pki.qwac.keyPem,
@@ -249,11 +262,23 @@ export async function loadOrCreateDevPki(dir: string, options: DevPkiOptions = {
     serverKeyPem: pki.server.keyPem,
     serverCertPem: pki.server.certPem,
   }
-  for (const name of Object.keys(PKI_FILES) as PkiFileName[]) {
-    const path = join(dir, PKI_FILES[name])
-    await writeFile(path, contents[name], { mode: 0o600 })
-    // `mode` only applies when the file is created: tighten a replaced one too.
-    await chmod(path, 0o600)
+  if (stored === undefined) {
+    // First start: the whole PKI is written in a private folder and renamed into place, so processes starting
+    // together on one DATA_DIR never mix two PKIs' files; the loser of the rename uses the winner's.
+    const draft = `${dir}.${process.pid}.${randomBytes(4).toString('hex')}`
+    await writePkiFiles(draft, contents)
+    try {
+      await rename(draft, dir)
+      return pki
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error
+    } finally {
+      await rm(draft, { recursive: true, force: true })
+    }
+    const winner = await readPkiFiles(dir)
+    if (winner && qwacCommonName(winner.qwacCertPem) === clientId) return pkiOf(winner)
   }
+  await writePkiFiles(dir, contents)
   return pki
 }

@@ -5,9 +5,10 @@
  * Nothing here is ever logged.
  */
 import { randomBytes } from 'node:crypto'
-import { chmod, link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Config } from '../config/config.js'
+import { readOrCreateSecretFile } from '../config/secret-file.js'
 import { defaultKeyId } from './http-signature.js'
 import type { SealingKey } from './record-sealer.js'
 
@@ -70,21 +71,9 @@ export async function loadCredentials(config: CredentialsConfig): Promise<Creden
  * DATA_DIR may start together: the first to link its key into place wins, the others read that one.
  */
 export async function loadOrCreateSandboxTokenKey(dataDir: string): Promise<SealingKey> {
-  const dir = path.join(dataDir, 'keys')
-  await mkdir(dir, { recursive: true, mode: 0o700 })
-  await chmod(dir, 0o700)
-  const file = path.join(dir, 'token-encryption-key')
-  // Written whole under a private name, then linked into place: a reader never sees a half-written key.
-  const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`
-  await writeFile(draft, `sandbox-1:${randomBytes(32).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' })
-  try {
-    await link(draft, file).catch((error: unknown) => {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
-    })
-  } finally {
-    await unlink(draft)
-  }
-  const [kid, encoded] = (await readFile(file, 'utf8')).trim().split(':')
+  const file = path.join(dataDir, 'keys', 'token-encryption-key')
+  const text = await readOrCreateSecretFile(file, () => `sandbox-1:${randomBytes(32).toString('base64url')}\n`)
+  const [kid, encoded] = text.trim().split(':')
   const key = Buffer.from(encoded ?? '', 'base64url')
   if (kid === undefined || key.byteLength !== 32) throw new Error(`${file} does not hold a kid:base64url 32-byte key`)
   return { kid, key: new Uint8Array(key) }

@@ -82,4 +82,13 @@ describe('loadOrCreateDevPki', () => {
     expect(new X509Certificate(second.qwac.certPem).subject).toContain('CN=PSDFR-ACPR-B')
     expect(await loadOrCreateDevPki(pkiDir, { clientId: 'PSDFR-ACPR-B' })).toEqual(second)
   })
+
+  it('gives processes starting together on one folder one PKI, never a mix of two', async () => {
+    const pkiDir = join(dir, 'race', 'pki')
+    const all = await Promise.all([0, 1, 2].map(() => loadOrCreateDevPki(pkiDir, { clientId: 'PSDFR-ACPR-RACE' })))
+    expect(all[1]).toEqual(all[0])
+    expect(all[2]).toEqual(all[0])
+    expect(await loadOrCreateDevPki(pkiDir, { clientId: 'PSDFR-ACPR-RACE' })).toEqual(all[0])
+    expect(await readdir(join(dir, 'race'))).toEqual(['pki']) // no draft folder left behind
+  })
 })
