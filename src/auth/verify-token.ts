@@ -14,6 +14,8 @@ export interface VerifiedToken {
   readonly psuId: string
   /** The token says the PSU is at the keyboard (its profile's present rule matched). */
   readonly present: boolean
+  /** The token says its bearer is an operator (its profile's operator rule matched): the audit export. */
+  readonly operator: boolean
   /** Bank codes from the banks claim; empty when the token names none. */
   readonly banks: readonly string[]
   /** When this verification stops holding by the token's own claims: `exp`, or `iat` + the maximum age (epoch ms). */
@@ -67,6 +69,7 @@ export async function verifyToken(
   return {
     psuId,
     present: isPresent(payload, claims.present),
+    operator: isPresent(payload, claims.operator),
     banks: banksOf(payload, claims),
     validUntilMs: Math.min(expMs, ageLimitMs),
   }

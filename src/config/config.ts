@@ -106,6 +106,14 @@ export interface Config {
     /** An identical answer is not rewritten within this (a tenth of the freshness floor at most). */
     readonly unchangedRewriteMs: number
   }
+  readonly audit: {
+    /**
+     * Days the trail of unattended calls is kept (AUDIT_RETENTION_DAYS, default 400): a whole year of evidence for an
+     * annual review, plus the weeks it takes to be held after the year ends. It names PSUs and IBANs, so it is not
+     * kept longer by default (GDPR minimisation); a compliance rule asking for more sets it higher.
+     */
+    readonly retentionDays: number
+  }
   readonly auth: AuthConfig
   /** `STET_ENVIRONMENT=live` or `NODE_ENV=production`: introspection, field suggestions and GraphiQL off. */
   readonly production: boolean
@@ -329,6 +337,7 @@ export function loadConfig(env: Env): Config {
       retentionMs: int('CACHE_RETENTION_MS', 7 * 24 * 3600_000, 60_000),
       unchangedRewriteMs: int('CACHE_UNCHANGED_REWRITE_MS', 30_000, 0, 300_000),
     },
+    audit: { retentionDays: int('AUDIT_RETENTION_DAYS', 400, 1, 3650) },
     auth,
     production,
     limits: {
