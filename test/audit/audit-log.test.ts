@@ -142,10 +142,7 @@ describe.each([
       ['d2', '2026-12-02'],
       ['d3', '2026-12-03'],
     ])
-    expect((await exported(log, '2026-12-01T10:00:00Z', '2026-12-03T10:00:00Z')).map((e) => e.id)).toEqual([
-      'd1',
-      'd2',
-    ])
+    expect((await exported(log, '2026-12-01T10:00:00Z', '2026-12-03T10:00:00Z')).map((e) => e.id)).toEqual(['d1', 'd2'])
     expect((await exported(log, '2026-12-01T10:00:00.001Z', '2026-12-04T00:00:00Z')).map((e) => e.id)).toEqual([
       'd2',
       'd3',
