@@ -6,9 +6,10 @@
  * have to run on every node).
  *
  * `appendCall` resolves once Redis acknowledged the XADD, as the ledger's script does before it answers (DESIGN inv.
- * 3); a Redis that keeps nothing on disk loses the trail with its counts, which is why production runs it with AOF.
+ * 3), and with STORE_WAIT_REPLICAS once that many replicas hold it (WAIT), as the ledger's grant; a Redis that keeps nothing on disk loses the trail with its counts, which is why production runs it with AOF.
  */
 import type { RedisClientType } from 'redis'
+import { sendCommandFor } from '../redis/redis-connection.js'
 import { parisDayLabel, parisDaysBetween, parisDayStartOf } from './audit-days.js'
 import type { AuditCallRecord, AuditLog, AuditOutcomeRecord, AuditRange, AuditRecord } from './audit-log.js'
 import { AuditStoreUnavailableError } from './audit-log.js'
@@ -21,15 +22,23 @@ export class RedisAuditLog implements AuditLog {
   readonly #prefix: string
   /** Days already in the index, so a call costs one round trip (XADD), not two. */
   readonly #indexed = new Set<string>()
+  readonly #waitReplicas: number
 
   /** `client` may be a cluster client: only single-key commands are sent. */
-  constructor(client: RedisClientType, options: { prefix: string }) {
+  constructor(client: RedisClientType, options: { prefix: string; waitReplicas?: number }) {
     this.#client = client
     this.#prefix = `${options.prefix}audit:`
+    this.#waitReplicas = options.waitReplicas ?? 0
   }
 
   async appendCall(record: AuditCallRecord): Promise<void> {
-    await this.#append(parisDayLabel(record.at), record)
+    const day = parisDayLabel(record.at)
+    await this.#append(day, record)
+    if (this.#waitReplicas === 0) return
+    const key = this.#streamKey(day)
+    const acked = await this.#run(() => sendCommandFor(this.#client, key, ['WAIT', String(this.#waitReplicas), '1000']))
+    if (typeof acked !== 'number' || acked < this.#waitReplicas)
+      throw new AuditStoreUnavailableError(new Error(`the call record reached ${String(acked)} replicas`))
   }
 
   async appendOutcome(record: AuditOutcomeRecord): Promise<void> {

@@ -67,7 +67,10 @@ export async function openRedisStores(
     connections: new ConnectionStore(records, deps.sealer, { tpp: deps.tpp }),
     pending: new PendingAuthorizationStore(records, deps.sealer, { tpp: deps.tpp }),
     // Single-key commands only (XADD, XRANGE, DEL on one day's stream; the days' index), like the records above.
-    audit: new RedisAuditLog(client as RedisClientType, { prefix: options.prefix }),
+    audit: new RedisAuditLog(client as RedisClientType, {
+      prefix: options.prefix,
+      waitReplicas: options.waitReplicas ?? 0,
+    }),
     close: async () => {
       await ledger.close()
       if (isCluster(client)) {
