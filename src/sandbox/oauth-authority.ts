@@ -235,6 +235,22 @@ export class OAuthAuthority implements PersistentState {
     return { status: 200 }
   }
 
+  /**
+   * The PSU withdraws the TPP's access at the bank itself (its app or branch, out of the TPP's sight): every refresh
+   * token of this PSU is revoked with its access tokens, so the next refresh is refused `invalid_grant`. Returns how
+   * many refresh tokens were live.
+   */
+  revokePsu(psuId: string): number {
+    let revoked = 0
+    for (const [digest, grant] of this.#refreshTokens) {
+      if (grant.psuId !== psuId || grant.revoked) continue
+      this.#revokeRefresh(digest)
+      revoked++
+    }
+    if (revoked > 0) this.#changed()
+    return revoked
+  }
+
   /** Reads `Authorization: Bearer …`. Expired and revoked tokens stay known: the bank still counts their calls. */
   inspect(authorization: string | undefined): BearerCheck {
     const match = authorization === undefined ? null : /^Bearer +(\S+)$/i.exec(authorization.trim())
