@@ -58,6 +58,14 @@ describe('npm start on the embedded sandbox', () => {
     expect(stdout).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\n$/)
     const help = await run(process.execPath, ['dist/auth/dev-token-cli.js', '--help'], { cwd: root })
     expect(help.stdout).toMatch(/^usage: npm run -s token -- --psu/)
+    // --client: a partner token for one OAuth client (its own TRUSTED_DOCUMENTS), as the README's recipe makes it.
+    const client = await run(
+      process.execPath,
+      ['dist/auth/dev-token-cli.js', '--psu', '9999999901', '--client', 'partner-a'],
+      { cwd: root, env: { ...process.env, DATA_DIR: dataDir } },
+    )
+    const payload = JSON.parse(Buffer.from(client.stdout.trim().split('.')[1] ?? '', 'base64url').toString('utf8'))
+    expect(payload).toMatchObject({ sub: '9999999901', client_id: 'partner-a', present: false })
     const bad = await run(process.execPath, ['dist/auth/dev-token-cli.js', '--nope'], { cwd: root }).catch(
       (error: { code: number; stderr: string }) => error,
     )
