@@ -1,6 +1,7 @@
 /**
- * What a newcomer does on a fresh clone: `npm start` (the built entry it runs, and once `npm start` itself), a token from `npm run token`,
- * a query for LEA's account and balance, and GraphiQL served entirely from local assets (no internet).
+ * What a newcomer does on a fresh clone: `npm start` (the built entry it runs, and once `npm start` itself), a token
+ * from `npm run token`, a query for LEA's account and balance, and GraphiQL served entirely from local assets (no
+ * internet).
  */
 import { execFile, spawn } from 'node:child_process'
 import { rm } from 'node:fs/promises'
