@@ -240,6 +240,16 @@ export class OAuthAuthority implements PersistentState {
    * token of this PSU is revoked with its access tokens, so the next refresh is refused `invalid_grant`. Returns how
    * many refresh tokens were live.
    */
+  /** How many refresh tokens of this PSU the bank would still honour (not revoked, not expired). */
+  liveRefreshTokens(psuId: string): number {
+    const now = this.options.now()
+    let live = 0
+    for (const grant of this.#refreshTokens.values()) {
+      if (grant.psuId === psuId && !grant.revoked && now < grant.expiresAt) live++
+    }
+    return live
+  }
+
   revokePsu(psuId: string): number {
     let revoked = 0
     for (const [digest, grant] of this.#refreshTokens) {

@@ -87,6 +87,8 @@ export interface SandboxBank {
    * revoked, so the gateway's next refresh is refused `invalid_grant`. Returns how many refresh tokens were live.
    */
   revokePsuAccess(psuId: string): number
+  /** How many refresh tokens of this PSU the bank would still honour (one per linked connection). */
+  liveRefreshTokens(psuId: string): number
   /** How many answers the armed faults still hold (0 once every fault fired). */
   pendingFaults(): number
   /** Disarms every fault. */
@@ -266,6 +268,7 @@ export async function startSandboxBank(options: SandboxOptions): Promise<Sandbox
     },
     failNext: (fault) => faults.arm(fault),
     revokePsuAccess: (psuId) => oauth.revokePsu(psuId),
+    liveRefreshTokens: (psuId) => oauth.liveRefreshTokens(psuId),
     pendingFaults: () => faults.pending(),
     clearFaults: () => faults.clear(),
     flushed: () => persistence.settled(),
