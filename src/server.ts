@@ -13,7 +13,7 @@ import { joinAuditRecords } from './audit/audit-export.js'
 import { startAuditRetention } from './audit/audit-retention.js'
 import { AuditTrail } from './audit/audit-trail.js'
 import { createCallerAuthentication } from './auth/caller-authentication.js'
-import { loadTrustedDocuments, trustedDocumentsPlugin } from './auth/trusted-documents.js'
+import { loadPartnerDocuments, trustedDocumentsPlugin } from './auth/trusted-documents.js'
 import { FreshnessCache } from './cache/freshness-cache.js'
 import { FreshnessPolicy } from './cache/freshness-policy.js'
 import { RefusalMemory } from './cache/refusal-memory.js'
@@ -64,7 +64,10 @@ export interface Gateway {
   readonly readiness: Readiness
   readonly services: Services
   /** A development bearer token (sandbox mode only). */
-  devToken(psuId: string, options?: { present?: boolean; banks?: string[]; operator?: boolean }): Promise<string>
+  devToken(
+    psuId: string,
+    options?: { present?: boolean; banks?: string[]; clientId?: string; operator?: boolean },
+  ): Promise<string>
   close(): Promise<void>
 }
 
@@ -272,18 +275,22 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     })
     const devToken = (
       psuId: string,
-      opts: { present?: boolean; banks?: string[]; operator?: boolean } = {},
+      opts: { present?: boolean; banks?: string[]; clientId?: string; operator?: boolean } = {},
     ): Promise<string> => {
       if (auth.issueDevToken === undefined) throw new Error('development tokens are only available in sandbox mode')
+      const claims = {
+        psuId,
+        present: opts.present ?? false,
+        banks: opts.banks ?? [],
+        operator: opts.operator ?? false,
+      }
       return auth.issueDevToken(
-        { psuId, present: opts.present ?? false, banks: opts.banks ?? [], operator: opts.operator ?? false },
+        opts.clientId === undefined ? claims : { ...claims, clientId: opts.clientId },
         12 * 3600,
       )
     }
     const trustedDocuments =
-      config.auth.trustedDocumentsFile === undefined
-        ? undefined
-        : await loadTrustedDocuments(config.auth.trustedDocumentsFile)
+      config.auth.trustedDocuments.length === 0 ? undefined : await loadPartnerDocuments(config.auth.trustedDocuments)
 
     const schema = await buildGatewaySchema()
     const limits = createOperationLimits(config.limits)

@@ -14,4 +14,6 @@ export interface Caller {
   readonly banks: readonly string[]
   /** A verified token says its bearer is an operator (AUTH_OPERATOR_CLAIM): it may export the audit trail. */
   readonly operator?: boolean
+  /** The OAuth client (partner) the token was issued to, from its client claim: whose trusted documents apply. */
+  readonly clientId?: string
 }

@@ -30,6 +30,8 @@ export interface DevTokenClaims {
   readonly banks: readonly string[]
   /** An operator's token (the audit export), `operator: true` in the claims. */
   readonly operator?: boolean
+  /** A partner's client id (`client_id`), to try per-partner trusted documents. */
+  readonly clientId?: string
 }
 
 /** The development signing key: private half for `npm run token` and the sandbox's GraphiQL, public half to verify. */
@@ -62,6 +64,7 @@ export async function issueDevToken(
     present: claims.present,
     banks: [...claims.banks],
     ...(claims.operator === true ? { operator: true } : {}),
+    ...(claims.clientId === undefined ? {} : { client_id: claims.clientId }),
   })
     .setProtectedHeader({ alg: ALG, typ: 'JWT', kid: key.kid })
     .setSubject(claims.psuId)
@@ -85,6 +88,7 @@ export function devTokenProfile(key: DevSigningKey): TokenProfile {
       present: { kind: 'equals', claim: 'present', value: true },
       banksClaim: 'banks',
       operator: { kind: 'equals', claim: 'operator', value: true },
+      clientClaim: 'client_id',
     },
     keys: createLocalJWKSet({ keys: [key.publicJwk] }),
   }

@@ -44,6 +44,7 @@ export function createCallerVerifier(options: CallerVerifierOptions): CallerVeri
       presence: consumer === 'frontend' ? presenceFromRequest(req, options.trustedProxies, options.clock()) : undefined,
       banks: verified.banks.length > 0 ? verified.banks : [options.defaultBank],
       ...(verified.operator ? { operator: true } : {}),
+      ...(verified.clientId === undefined ? {} : { clientId: verified.clientId }),
     }
   }
 
