@@ -4,12 +4,18 @@
  * tpp + bank + PSU (DESIGN inv. 8), and the binding in each record makes a record moved under another key useless.
  */
 import type { Clock } from '../clock.js'
+import { psuHashTag } from '../redis/psu-hash-tag.js'
 import type { RecordBackend } from './record-backend.js'
 import { RecordStoreUnavailableError } from './record-backend.js'
 import type { RecordSealer } from './record-sealer.js'
 import type { ConnectionRef, StoredTokens, TokenStore } from './token-source.js'
 
-export const tokenRecordKey = (tpp: string, ref: ConnectionRef): string => `tokens:${tpp}|${ref.bank}|${ref.psuId}`
+/** Under the PSU's hash tag (one Redis Cluster slot with the PSU's ledger and cache). */
+export const tokenRecordKey = (tpp: string, ref: ConnectionRef): string =>
+  `tokens:${psuHashTag(ref.bank, ref.psuId)}${tpp}|${ref.bank}|${ref.psuId}`
+
+/** Where records were kept before they carried the hash tag: still read, deleted on the next write. */
+const legacyTokenRecordKey = (tpp: string, ref: ConnectionRef): string => `tokens:${tpp}|${ref.bank}|${ref.psuId}`
 
 export class SealedTokenStore implements TokenStore {
   readonly #backend: RecordBackend
@@ -26,7 +32,9 @@ export class SealedTokenStore implements TokenStore {
 
   /** Undefined when there is no record; a record that does not open as this PSU's throws (REAUTHORIZATION_REQUIRED). */
   async get(ref: ConnectionRef): Promise<StoredTokens | undefined> {
-    const raw = await this.#backend.get(tokenRecordKey(this.#tpp, ref))
+    const raw =
+      (await this.#backend.get(tokenRecordKey(this.#tpp, ref))) ??
+      (await this.#backend.get(legacyTokenRecordKey(this.#tpp, ref)))
     if (raw === undefined) return undefined
     return this.#sealer.open<StoredTokens>({ typ: 'tokens', bank: ref.bank, psu: ref.psuId }, raw)
   }
@@ -36,10 +44,12 @@ export class SealedTokenStore implements TokenStore {
     // Nothing to keep once the refresh token is dead (180 days after the last SCA).
     const ttlMs = Math.max(1000, tokens.refreshTokenExpiresAt - this.#clock())
     await this.#backend.set(tokenRecordKey(this.#tpp, ref), sealed, { ttlMs })
+    await this.#backend.delete(legacyTokenRecordKey(this.#tpp, ref))
   }
 
   async delete(ref: ConnectionRef): Promise<void> {
     await this.#backend.delete(tokenRecordKey(this.#tpp, ref))
+    await this.#backend.delete(legacyTokenRecordKey(this.#tpp, ref))
   }
 }
 

@@ -13,7 +13,7 @@ import type { StateStoreDeps, StateStores } from './state-stores.js'
 
 /** lmdb under DATA_DIR: one process owns it; its in-process single-flight is the whole story. */
 export async function openEmbeddedStores(
-  options: { dataDir: string; trustEmptyStore: boolean },
+  options: { dataDir: string; trustEmptyStore: boolean; cacheMaxBytes?: number },
   deps: StateStoreDeps,
 ): Promise<StateStores> {
   await ensurePrivateDir(options.dataDir)
@@ -27,7 +27,7 @@ export async function openEmbeddedStores(
     trustEmptyStore: options.trustEmptyStore,
   })
   // The cache holds bank data (DESIGN inv. 12): its files are the process user's only.
-  const cacheStore = new LmdbKeyvStore(cacheDir)
+  const cacheStore = new LmdbKeyvStore(cacheDir, { maxBytes: options.cacheMaxBytes ?? 0 })
   // keyv's expiry is wall-clock time (Date.now), whatever clock the gateway runs on.
   await cacheStore.sweepExpired(Date.now())
   const sweep = setInterval(() => void cacheStore.sweepExpired(Date.now()).catch(() => undefined), 3600_000)

@@ -28,6 +28,11 @@ export async function openRedisStores(
     trustEmptyStore: boolean
     /** Default 0. */
     waitReplicas?: number
+    /**
+     * A single Redis of its own for the cache entries and marks (CACHE_STORE_URL), which may run an evicting
+     * `maxmemory-policy`; leases, ledger and token records stay on the main store, which must not evict.
+     */
+    cacheUrl?: string
   },
   deps: StateStoreDeps,
 ): Promise<StateStores> {
@@ -48,7 +53,15 @@ export async function openRedisStores(
     waitReplicas: options.waitReplicas ?? 0,
     ...(deps.testClock ? { clock: deps.clock } : {}),
   })
-  const keyvRedis = new KeyvRedis(client as RedisClientConnectionType, {
+  const cacheClient =
+    options.cacheUrl === undefined
+      ? undefined
+      : (createRedisConnection({ kind: 'single', url: options.cacheUrl }, { connectTimeoutMs: 2000 }) as RedisClientType)
+  if (cacheClient !== undefined) {
+    cacheClient.on('error', (error: unknown) => deps.logger.warn({ err: String(error) }, 'redis (cache) error'))
+    await cacheClient.connect()
+  }
+  const keyvRedis = new KeyvRedis((cacheClient ?? client) as RedisClientConnectionType, {
     throwOnErrors: true,
     throwOnConnectError: true,
   })
@@ -67,6 +80,10 @@ export async function openRedisStores(
     pending: new PendingAuthorizationStore(records, deps.sealer, { tpp: deps.tpp }),
     close: async () => {
       await ledger.close()
+      if (cacheClient !== undefined) {
+        if (cacheClient.isReady) await cacheClient.close()
+        else cacheClient.destroy()
+      }
       if (isCluster(client)) {
         // A cluster's close() waits for every node; one of them may be gone for good.
         client.destroy()

@@ -56,10 +56,14 @@ export async function openStateStores(config: Config, deps: StateStoreDeps): Pro
         prefix: store.prefix,
         waitReplicas: store.waitReplicas,
         trustEmptyStore: config.quota.trustEmptyStore,
+        ...(config.cache.storeUrl === undefined ? {} : { cacheUrl: config.cache.storeUrl }),
       },
       deps,
     )
   }
   const { openEmbeddedStores } = await import('./embedded-stores.js')
-  return openEmbeddedStores({ dataDir: config.dataDir, trustEmptyStore: config.quota.trustEmptyStore }, deps)
+  return openEmbeddedStores(
+    { dataDir: config.dataDir, trustEmptyStore: config.quota.trustEmptyStore, cacheMaxBytes: config.cache.maxBytes },
+    deps,
+  )
 }

@@ -120,6 +120,23 @@ describe.each(backends)('sealed token store on %s', (_name, open) => {
     await expect(onlyNew.get(LEA)).rejects.toMatchObject({ reason: 'unknown-key' })
     await backend.close?.()
   })
+
+  it("records sit under the PSU's hash tag; one written before it (no tag) still opens and moves on the next write", async () => {
+    const backend = await open()
+    const store = new SealedTokenStore(backend, new RecordSealer([K1]), { tpp: 'TPP-A', clock: Date.now })
+    expect(tokenRecordKey('TPP-A', LEA)).toBe('tokens:{17515:9999999901}TPP-A|17515|9999999901')
+    const legacyKey = 'tokens:TPP-A|17515|9999999901'
+    await store.set(LEA, tokens(8))
+    await backend.set(legacyKey, (await backend.get(tokenRecordKey('TPP-A', LEA))) ?? '')
+    await backend.delete(tokenRecordKey('TPP-A', LEA))
+    expect(await store.get(LEA)).toEqual(tokens(8)) // the upgrade keeps the PSU linked
+    await store.set(LEA, tokens(9))
+    expect(await backend.get(legacyKey)).toBeUndefined()
+    expect(await store.get(LEA)).toEqual(tokens(9))
+    await store.delete(LEA)
+    expect(await store.get(LEA)).toBeUndefined()
+    await backend.close?.()
+  })
 })
 
 describe('files at rest', () => {
