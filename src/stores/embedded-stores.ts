@@ -34,9 +34,11 @@ export async function openEmbeddedStores(
   sweep.unref()
   const records = await LmdbRecordBackend.open(path.join(options.dataDir, 'tokens'), deps.clock)
   await Promise.all([restrictFiles(quotaDir), restrictFiles(cacheDir)])
+  const keyv = new Keyv({ store: cacheStore, namespace: 'cache', throwOnErrors: true, ...cacheCodec })
   return {
     ledger,
-    keyv: new Keyv({ store: cacheStore, namespace: 'cache', throwOnErrors: true, ...cacheCodec }),
+    keyv,
+    marks: keyv,
     lock: processLocalLock,
     tokenStore: new SealedTokenStore(records, deps.sealer, { tpp: deps.tpp, clock: deps.clock }),
     connections: new ConnectionStore(records, deps.sealer, { tpp: deps.tpp }),

@@ -18,6 +18,12 @@ import type { PendingAuthorizationStore } from './pending-authorizations.js'
 export interface StateStores {
   readonly ledger: QuotaLedger
   readonly keyv: Keyv
+  /**
+   * Where the remembered refusals and consent-change marks live (inv. 11): never evicted apart from each other. The
+   * main store when the cache has a Redis of its own (CACHE_STORE_URL, an evicting policy); else the cache's keyv
+   * (lmdb's budget evicts oldest first, so a refusal always goes before the consent change that voids it).
+   */
+  readonly marks: Keyv
   readonly lock: DistributedLock
   readonly tokenStore: TokenStore
   readonly connections: ConnectionStore

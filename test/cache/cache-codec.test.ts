@@ -103,10 +103,14 @@ describe('cache codec', () => {
       psuPresent: fc.boolean(),
     })
     fc.assert(
-      fc.property(fc.oneof(entry, fc.jsonValue()), fc.option(fc.integer({ min: 0 }), { nil: undefined }), (value, e) => {
-        const stored = e === undefined ? { value } : { value, expires: e }
-        expect(deserializeCacheText(serializeCacheText(stored))).toEqual(viaJson(stored))
-      }),
+      fc.property(
+        fc.oneof(entry, fc.jsonValue()),
+        fc.option(fc.integer({ min: 0 }), { nil: undefined }),
+        (value, e) => {
+          const stored = e === undefined ? { value } : { value, expires: e }
+          expect(deserializeCacheText(serializeCacheText(stored))).toEqual(viaJson(stored))
+        },
+      ),
       { numRuns: 300 },
     )
   })

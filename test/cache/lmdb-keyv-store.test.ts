@@ -91,7 +91,11 @@ describe('LmdbKeyvStore with a byte budget (CACHE_MAX_BYTES)', () => {
     await stores.tokenStore.set(ref, tokens)
     const cache = new FreshnessCache(stores.keyv, { retentionMs: 3600_000, hotMaxBytes: 0 })
     for (let n = 0; n < 500; n++) {
-      await cache.set(`key${n}`, { value: { n, pad: randomBytes(300).toString('hex') }, fetchedAt: 1, psuPresent: false })
+      await cache.set(`key${n}`, {
+        value: { n, pad: randomBytes(300).toString('hex') },
+        fetchedAt: 1,
+        psuPresent: false,
+      })
     }
     expect(await cache.get('key0')).toBeUndefined()
     expect(await cache.get('key499')).toBeDefined()
