@@ -473,18 +473,21 @@ export async function runCapacity(args: CapacityArgs): Promise<StoreMeasure[]> {
   return measures
 }
 
-async function main(): Promise<void> {
-  const argv = process.argv.slice(2)
+/** What `npm run capacity -- <argv>` prints (and writes with `--json`). */
+export async function capacityMain(argv: readonly string[]): Promise<{ table: string; measures: StoreMeasure[] }> {
   const args = parseCapacityArgs(argv)
-  const jsonOut = parseArgs({ args: argv, options: { json: { type: 'string' } }, strict: false }).values.json
+  const jsonOut = parseArgs({ args: [...argv], options: { json: { type: 'string' } }, strict: false }).values.json
   const measures = await runCapacity(args)
-  console.log(renderTable(measures, args))
   if (typeof jsonOut === 'string') await writeFile(jsonOut, JSON.stringify({ args, measures }, null, 2))
+  return { table: renderTable(measures, args), measures }
 }
 
 if (process.argv[1] !== undefined && import.meta.url.endsWith(path.basename(process.argv[1]))) {
-  main().catch((error: unknown) => {
-    console.error(error)
-    process.exit(1)
-  })
+  capacityMain(process.argv.slice(2)).then(
+    ({ table }) => console.log(table),
+    (error: unknown) => {
+      console.error(error)
+      process.exit(1)
+    },
+  )
 }

@@ -21,6 +21,11 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib'
 import type { KeyvOptions } from 'keyv'
 
 const COMPACT = 'c1:'
+/**
+ * zlib's fastest family (levels 1–3: no lazy matching): a window is written on every present read that changed, and
+ * level 6 took about 4× the CPU of level 3 for 12 % fewer bytes.
+ */
+const DEFLATE_LEVEL = 3
 /** Below this, deflate and base64 save nothing worth the CPU. */
 const COMPACT_FROM_CHARS = 512
 
@@ -35,12 +40,18 @@ const PLAIN = 0
 const COLUMNS = 1
 
 export function serializeCacheText(data: Stored): string {
-  const json = JSON.stringify(data)
-  if (json.length < COMPACT_FROM_CHARS) return json
   const columns = toColumns(data.value)
-  const inner = columns === undefined ? JSON.stringify([PLAIN, data.value]) : JSON.stringify([COLUMNS, ...columns])
+  let inner: string
+  if (columns === undefined) {
+    const json = JSON.stringify(data)
+    if (json.length < COMPACT_FROM_CHARS) return json
+    inner = `[${PLAIN},${JSON.stringify(data.value)}]`
+  } else {
+    inner = JSON.stringify([COLUMNS, ...columns])
+    if (inner.length < COMPACT_FROM_CHARS) return JSON.stringify(data)
+  }
   const expires = typeof data.expires === 'number' ? String(data.expires) : ''
-  return `${COMPACT}${expires}:${inner.length}:${deflateRawSync(inner).toString('base64')}`
+  return `${COMPACT}${expires}:${inner.length}:${deflateRawSync(inner, { level: DEFLATE_LEVEL }).toString('base64')}`
 }
 
 export function deserializeCacheText(text: string): Stored | undefined {
