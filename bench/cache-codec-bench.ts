@@ -50,7 +50,11 @@ function dashboardEntries(perDay: [number, number], transactions: number): unkno
   )
   const entries = [entry(list), entry({ fullName: 'CODEC BENCH', firstName: 'CODEC', lastName: 'BENCH' })]
   for (const a of accounts) {
-    const balance = toBalance({ name: a.name, balanceAmount: { amount: a.balance, currency: 'EUR' }, balanceType: 'CLBD' })
+    const balance = toBalance({
+      name: a.name,
+      balanceAmount: { amount: a.balance, currency: 'EUR' },
+      balanceType: 'CLBD',
+    })
     const window = transactionsOf(a, now)
       .slice(0, transactions)
       .map(({ resource }) =>
@@ -127,7 +131,9 @@ function run(label: string, perDay: [number, number], transactions: number): str
   return rows
 }
 
-console.log('| dashboard (5 accounts, 17 entries) | encoding | stored | warm read (hot hit) | hot-tier miss (decode) | write |')
+console.log(
+  '| dashboard (5 accounts, 17 entries) | encoding | stored | warm read (hot hit) | hot-tier miss (decode) | write |',
+)
 console.log('| --- | --- | --- | --- | --- | --- |')
 for (const row of run('~30 transactions per account (0–1 a day)', [0, 1], 120)) console.log(row)
 for (const row of run('120 transactions per account', [2, 3], 120)) console.log(row)

@@ -4,12 +4,12 @@
  * Small entries (a balance, a mark) stay plain JSON. An entry of 512 characters or more (a transaction window: about
  * 430 bytes of JSON per transaction) is written compact: `c1:<expires>:<json length>:<base64 of deflateRaw(JSON)>`,
  * where an array of records (transactions, balances, accounts) is laid out by column (one list of keys, then one
- * array per key) before compressing. Measured on 120-transaction windows of the sandbox's generator
- * (bench/cache-codec-bench.ts, bench/RESULTS.md): about 42 bytes per transaction (JSON: 430), and decoding costs
- * about what `JSON.parse` of the plain text did (the inflate is paid back by a third less JSON to parse). brotli saves
- * 7 % more at 2–10× the write CPU and a slower decode; msgpackr (packed records) is no smaller once compressed and
- * decodes slower than V8's native JSON. Base64 because both stores hand strings back (+33 %, still well under the
- * 100 bytes per transaction the issue sets).
+ * array per key) before compressing. Measured on 120-transaction windows of the sandbox's generator (README "A cache
+ * that fits", `npm run bench:codec`): about 47 bytes of text per transaction (JSON: 430). JSON + deflate without the
+ * columns took 59, brotli 53 at 2–10× the write CPU and a slower decode, msgpackr (packed records) + deflate 53 with
+ * a decode slower than V8's native JSON. A decode costs 1.2–1.5× a `JSON.parse` of the old text, paid only when the
+ * hot tier (decoded-entries.ts) misses; its hits got cheaper (short texts). Base64 because both stores hand strings
+ * back (+33 %, still well under the 100 bytes per transaction the issue sets).
  *
  * `expires` stays readable in the header: the lmdb sweep and its byte budget order entries without inflating them.
  *

@@ -37,7 +37,9 @@ describe('npm run capacity (README recipe, tiny size)', () => {
       expect(m.bytes.cache / m.transactions).toBeLessThanOrEqual(100)
     }
     expect(table).toMatch(/^3 PSUs × 2 accounts × 120 transactions, 4 grants per key/)
-    expect(table).toMatch(/\| redis \| \d+ B \| \d+ B \| \d+ B \| \d+ B \| \d+ B \| [\d.]+ (MB|GB) \| [\d.]+ (MB|GB) \|/)
+    expect(table).toMatch(
+      /\| redis \| \d+ B \| \d+ B \| \d+ B \| \d+ B \| \d+ B \| [\d.]+ (MB|GB) \| [\d.]+ (MB|GB) \|/,
+    )
     expect(table).toMatch(/\| embedded \| \d+ B \|/)
   })
 })
