@@ -1,6 +1,6 @@
 /**
  * The Redis hash tag of one PSU at one bank, `{bank:psu}`: every key of that PSU's state (quota grants and marks,
- * cache entries and their marks, single-flight leases, token and connection records) carries it, so on Redis Cluster
+ * cache entries and their marks, read leases, token and connection records) carries it, so on Redis Cluster
  * they all live in one slot. A shard lost for good then takes whole PSUs with it, never half of one, and a script or
  * a multi-key command over one PSU's keys runs on one node.
  */

@@ -12,7 +12,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Clock } from '../clock.js'
 import { GatewayError } from '../errors.js'
-import { psuHashTag } from '../redis/psu-hash-tag.js'
 import type { CheckedTokenResponse } from './stet-schemas.js'
 import { ReauthorizationRequiredError } from './stet-errors.js'
 
@@ -211,9 +210,7 @@ export class TokenSource {
   async #acquireLease(ref: ConnectionRef): Promise<(() => Promise<void>) | 'held-elsewhere' | 'no-lease'> {
     if (this.#lease === undefined) return 'no-lease'
     try {
-      // Under the PSU's hash tag, beside its token record (one Redis Cluster slot).
-      const key = `${psuHashTag(ref.bank, ref.psuId)}refresh|${ref.bank}|${ref.psuId}`
-      return (await this.#lease.acquire(key, this.#leaseTtlMs)) ?? 'held-elsewhere'
+      return (await this.#lease.acquire(`refresh|${ref.bank}|${ref.psuId}`, this.#leaseTtlMs)) ?? 'held-elsewhere'
     } catch {
       return 'no-lease'
     }

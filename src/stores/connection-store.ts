@@ -9,6 +9,9 @@ import type { RecordBackend } from '../stet/record-backend.js'
 import type { RecordSealer } from '../stet/record-sealer.js'
 import type { ConnectionRef } from '../stet/token-source.js'
 
+/** The PSU's Redis hash tag for a connection's records (tokens, connection facts): one slot with its ledger. */
+export const psuHashTagOf = (ref: ConnectionRef): string => psuHashTag(ref.bank, ref.psuId)
+
 /** What the PSU granted, as forwarded in `PUT /consents` (IBANs per resource). */
 export interface ConsentGrant {
   readonly balances: readonly string[]

@@ -5,7 +5,7 @@ import { LmdbKeyvStore } from '../cache/lmdb-keyv-store.js'
 import { processLocalLock } from '../cache/single-flight.js'
 import { EmbeddedLedger } from '../quota/embedded-ledger.js'
 import { SealedTokenStore } from '../stet/persistent-token-stores.js'
-import { ConnectionStore } from './connection-store.js'
+import { ConnectionStore, psuHashTagOf } from './connection-store.js'
 import { LmdbRecordBackend } from './lmdb-record-backend.js'
 import { PendingAuthorizationStore } from './pending-authorizations.js'
 import { ensurePrivateDir, restrictFiles } from './private-files.js'
@@ -40,7 +40,7 @@ export async function openEmbeddedStores(
     keyv,
     marks: keyv,
     lock: processLocalLock,
-    tokenStore: new SealedTokenStore(records, deps.sealer, { tpp: deps.tpp, clock: deps.clock }),
+    tokenStore: new SealedTokenStore(records, deps.sealer, { tpp: deps.tpp, clock: deps.clock, hashTag: psuHashTagOf }),
     connections: new ConnectionStore(records, deps.sealer, { tpp: deps.tpp }),
     pending: new PendingAuthorizationStore(records, deps.sealer, { tpp: deps.tpp }),
     close: async () => {

@@ -7,7 +7,7 @@ import { RedisLedger } from '../quota/redis-ledger.js'
 import type { RedisConnection, RedisTarget } from '../redis/redis-connection.js'
 import { createRedisConnection, isCluster } from '../redis/redis-connection.js'
 import { SealedTokenStore, StoreWithMemoryFallback } from '../stet/persistent-token-stores.js'
-import { ConnectionStore } from './connection-store.js'
+import { ConnectionStore, psuHashTagOf } from './connection-store.js'
 import { PendingAuthorizationStore } from './pending-authorizations.js'
 import { RedisRecordBackend } from './redis-record-backend.js'
 import type { StateStoreDeps, StateStores } from './state-stores.js'
@@ -84,7 +84,7 @@ export async function openRedisStores(
     marks: cacheClient === undefined ? keyv : keyvOn(client),
     lock: new RedisLock(client, { prefix: options.prefix }),
     tokenStore: new StoreWithMemoryFallback(
-      new SealedTokenStore(records, deps.sealer, { tpp: deps.tpp, clock: deps.clock }),
+      new SealedTokenStore(records, deps.sealer, { tpp: deps.tpp, clock: deps.clock, hashTag: psuHashTagOf }),
       (error) => deps.logger.warn({ err: String(error) }, 'token store error'),
     ),
     connections: new ConnectionStore(records, deps.sealer, { tpp: deps.tpp }),
