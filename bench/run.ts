@@ -144,13 +144,21 @@ async function benchLatency(latencyMs: number, work: string, pkiDir: string): Pr
   log(`latency ${latencyMs} ms: starting the bank and the four servers`)
   const bankDir = path.join(work, `bank-${latencyMs}`)
   await cp(pkiDir, path.join(bankDir, 'pki'), { recursive: true })
+  // BENCH_BANK_CPU_PROF=<dir>: the bank under --cpu-prof (is the bank, not the server under test, setting the pace?).
+  const bankProf = process.env.BENCH_BANK_CPU_PROF
   const bank = spawnChild(
     'bank',
-    [path.join(distSrc, 'sandbox', 'main.js')],
+    [
+      ...(bankProf === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${bankProf}`]),
+      path.join(distSrc, 'sandbox', 'main.js'),
+    ],
     {
       SANDBOX_PORT: '0',
       SANDBOX_LATENCY_MS: String(latencyMs),
       SANDBOX_BENCH_PERSONAS: 'true',
+      // The referee counts in memory: rewriting and fsyncing its whole counter file after every call was 39 % of the
+      // bank's CPU once every connection read its own PSU, and set the cold cells' pace (issue 16).
+      SANDBOX_DATA_DIR: 'memory',
       DATA_DIR: bankDir,
       STET_CLIENT_ID: CLIENT_ID,
     },
