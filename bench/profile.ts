@@ -9,13 +9,12 @@ import { cp, mkdir, mkdtemp, readdir, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { execFile } from 'node:child_process'
-import { promisify } from 'node:util'
+import { issueDevToken, loadOrCreateDevSigningKey } from '../src/auth/dev-token.js'
 import { loadOrCreateDevPki } from '../src/pki/dev-pki.js'
-import { closedLoop } from './load.js'
+import { closedLoop, type RequestSpec } from './load.js'
 import { peakRssMb, resetPeakRss, rssSplitMb, threadTicks, type ThreadCpu } from './proc-stats.js'
 import { killAll, spawnChild, waitReady } from './processes.js'
-import { psusOf, QUERIES, requestFor, type VariantId } from './queries.js'
+import { loadPsusOf, psusOf, QUERIES, requestFor, type VariantId } from './queries.js'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const distSrc = path.resolve(here, '..', 'src')
@@ -33,7 +32,7 @@ process.once('exit', killAll)
 setTimeout(() => {
   process.stderr.write('bench:profile: time limit reached\n')
   process.exit(2)
-}, 120_000).unref()
+}, 240_000).unref()
 
 const work = await mkdtemp(path.join(tmpdir(), 'stetgw-profile-'))
 const pkiDir = path.join(work, 'pki')
@@ -117,19 +116,17 @@ const allocationSignal = async (): Promise<void> => {
 }
 const url = await waitReady(server)
 const atReady = { ...rssSplitMb(server.pid), peak: peakRssMb(server.pid) }
-let token = ''
-if (variant === 'V2' || variant === 'V2w' || variant === 'V2w-redis') {
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    [
-      path.join(distSrc, 'auth', 'dev-token-cli.js'),
-      '--psu',
-      query.psu(variant),
-      ...(query.present && variant === 'V2' ? ['--present'] : []),
-    ],
-    { env: { ...process.env, DATA_DIR: dataDir, STET_BASE_URL: bankUrl, LOG_LEVEL: 'silent' } },
-  )
-  token = stdout.trim()
+// With more than one connection a cold variant gives each its own PSU, as bench/run.ts does (no shared bank calls).
+const loadPsus = Number(connectionsArg) > 1 ? loadPsusOf(variant, query) : [query.psu(variant)]
+const specs: RequestSpec[] = []
+for (const psu of loadPsus) {
+  let token = ''
+  if (variant === 'V2' || variant === 'V2w' || variant === 'V2w-redis') {
+    const key = await loadOrCreateDevSigningKey(dataDir)
+    const present = query.present && variant === 'V2'
+    token = await issueDevToken(key, { psuId: psu, present, banks: [] }, { clock: Date.now, ttlSeconds: 3600 })
+  }
+  specs.push(requestFor(variant, query, token, psu))
 }
 let threadsBefore: ThreadCpu[] = []
 let threadsAfter: ThreadCpu[] = []
@@ -137,7 +134,7 @@ let rss = { anon: 0, file: 0, shmem: 0, peak: 0 }
 let startPeak = 0
 const result = await closedLoop(
   url,
-  requestFor(variant, query, token),
+  (connection: number) => specs[connection % specs.length] ?? requestFor(variant, query, ''),
   {
     connections: Number(connectionsArg),
     warmupMs: 1000,
