@@ -10,7 +10,7 @@ import type { BankReader, Fresh, OperationBudget } from './bank-reader.js'
 import { BadInputError, ConsentRequiredError } from './read-errors.js'
 import type { AccountRecord, BalanceRecord, IdentityRecord, OverdraftRecord, TransactionRecord } from './records.js'
 import { toBalance, toIdentity, toOverdraft, toTransaction } from './stet-mapping.js'
-import { decodeCursor, toStetDateParam, transactionWindowStart } from './transaction-window.js'
+import { decodeCursor, transactionWindowDateFrom } from './transaction-window.js'
 
 export interface AccountDataServiceDeps {
   readonly reader: BankReader
@@ -48,7 +48,7 @@ export class AccountDataService {
       { bank: account.bank, iban: account.iban, method: 'transactions' },
       op,
       async (access) => {
-        const dateFrom = toStetDateParam(transactionWindowStart(this.#deps.clock()))
+        const dateFrom = transactionWindowDateFrom(this.#deps.clock())
         const txs = await this.#deps.stet.getTransactions(ref(caller, account), resourceId, { dateFrom }, access)
         return txs.map(toTransaction)
       },
