@@ -18,6 +18,7 @@ export type GatewayErrorCode =
   | 'STORE_UNAVAILABLE'
   | 'CONFIG_INVALID'
   | 'NOT_CACHED'
+  | 'DRY_RUN'
   | 'BAD_REQUEST'
   | 'PAYLOAD_TOO_LARGE'
   | 'OPERATION_LIMIT_EXCEEDED'

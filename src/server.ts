@@ -9,6 +9,9 @@ import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled'
+import { joinAuditRecords } from './audit/audit-export.js'
+import { startAuditRetention } from './audit/audit-retention.js'
+import { AuditTrail } from './audit/audit-trail.js'
 import { createCallerAuthentication } from './auth/caller-authentication.js'
 import { loadPartnerDocuments, trustedDocumentsPlugin } from './auth/trusted-documents.js'
 import { FreshnessCache } from './cache/freshness-cache.js'
@@ -25,6 +28,7 @@ import { buildGatewaySchema } from './graphql/schema.js'
 import { createGatewayHandler, sendError } from './http/gateway-http.js'
 import { listenEarly } from './http/http-listener.js'
 import { isLoopbackRequest } from './http/loopback.js'
+import { auditRoute } from './http/audit-route.js'
 import { healthRoutes, metricsRoute } from './http/ops-routes.js'
 import { Readiness } from './observability/health.js'
 import { GatewayMetrics } from './observability/metrics.js'
@@ -60,7 +64,10 @@ export interface Gateway {
   readonly readiness: Readiness
   readonly services: Services
   /** A development bearer token (sandbox mode only). */
-  devToken(psuId: string, options?: { present?: boolean; banks?: string[]; clientId?: string }): Promise<string>
+  devToken(
+    psuId: string,
+    options?: { present?: boolean; banks?: string[]; clientId?: string; operator?: boolean },
+  ): Promise<string>
   close(): Promise<void>
 }
 
@@ -189,7 +196,18 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       // The bank app's universal links are live hosts: no use in front of a sandbox (NOTES §1).
       app2AppBaseUrlFor: config.stet.environment === 'live' ? resolveApp2AppAuthorizeBaseUrl : undefined,
       onStoreError: (error) => logger.warn({ err: String(error) }, 'cache store error'),
+      audit: new AuditTrail({
+        log: stores.audit,
+        clock,
+        onStoreError: (error) => logger.warn({ err: String(error) }, 'audit outcome not recorded'),
+      }),
     })
+    const stopAuditRetention = await startAuditRetention(stores.audit, {
+      retentionDays: config.audit.retentionDays,
+      clock,
+      onError: (error) => logger.warn({ err: String(error) }, 'audit retention failed'),
+    })
+    closers.push(async () => stopAuditRetention())
 
     readiness.add({
       name: 'store',
@@ -257,10 +275,15 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     })
     const devToken = (
       psuId: string,
-      opts: { present?: boolean; banks?: string[]; clientId?: string } = {},
+      opts: { present?: boolean; banks?: string[]; clientId?: string; operator?: boolean } = {},
     ): Promise<string> => {
       if (auth.issueDevToken === undefined) throw new Error('development tokens are only available in sandbox mode')
-      const claims = { psuId, present: opts.present ?? false, banks: opts.banks ?? [] }
+      const claims = {
+        psuId,
+        present: opts.present ?? false,
+        banks: opts.banks ?? [],
+        operator: opts.operator ?? false,
+      }
       return auth.issueDevToken(
         opts.clientId === undefined ? claims : { ...claims, clientId: opts.clientId },
         12 * 3600,
@@ -317,7 +340,15 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       markTimedOut: (context, afterMs) => {
         context.budget.timedOutAfterMs = afterMs
       },
-      routes: [...healthRoutes(readiness), metricsRoute(metrics)],
+      routes: [
+        ...healthRoutes(readiness),
+        metricsRoute(metrics),
+        auditRoute({
+          verifyCaller: auth.verifyCaller,
+          entries: (range) => joinAuditRecords(stores.audit.records(range), range),
+          clock,
+        }),
+      ],
       logger,
     })
     serving.handler = handler

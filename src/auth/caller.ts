@@ -12,6 +12,8 @@ export interface Caller {
   readonly presence: PsuContext | undefined
   /** Bank codes this caller may read; the default bank when the token names none. */
   readonly banks: readonly string[]
+  /** A verified token says its bearer is an operator (AUTH_OPERATOR_CLAIM): it may export the audit trail. */
+  readonly operator?: boolean
   /** The OAuth client (partner) the token was issued to, from its client claim: whose trusted documents apply. */
   readonly clientId?: string
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run -s token -- --psu 9999999901 [--present] [--bank 17515] [--client partner-a] [--ttl 43200]`: prints a development bearer token,
+ * `npm run -s token -- --psu 9999999901 [--present] [--bank 17515] [--client partner-a] [--ttl 43200]` (or `-- --operator`): prints a development bearer token,
  * alone on stdout (so that `TOKEN=$(npm run -s token -- --psu …)` works); every problem is one line on stderr.
  * Without --present: a partner/batch caller. With it: a frontend session where the PSU is at the keyboard.
  */
@@ -9,12 +9,14 @@ import { ConfigInvalidError, loadConfig } from '../config/config.js'
 import { issueDevToken, loadOrCreateDevSigningKey } from './dev-token.js'
 
 const USAGE = `usage: npm run -s token -- --psu <PSU id> [--present] [--bank <code>]... [--client <id>] [--ttl <seconds>]
+       npm run -s token -- --operator [--ttl <seconds>]
 
 Prints a development bearer token for the gateway in sandbox mode (signed with DATA_DIR's development key).
   --psu <id>       the PSU the caller acts for: 9999999901 LEA, 9999999902 CLAIRE, 9999999903 GEORGES,
                    9999999904 GILLES, D0999990I0 Marc, D0999993I0 Tech'n Co
   --present        a frontend session with the PSU at the keyboard (no daily limit); default: a partner (batch)
   --bank <code>    a bank the caller may use (repeatable; default: any)
+  --operator       an operator (GET /audit/unattended), acting for no PSU
   --client <id>    the partner's client id (client_id claim): its own TRUSTED_DOCUMENTS apply
   --ttl <seconds>  lifetime, 60..86400 (default 43200)
   -h, --help       this text`
@@ -30,6 +32,7 @@ try {
     options: {
       psu: { type: 'string' },
       present: { type: 'boolean', default: false },
+      operator: { type: 'boolean', default: false },
       bank: { type: 'string', multiple: true },
       client: { type: 'string' },
       ttl: { type: 'string', default: '43200' },
@@ -51,7 +54,10 @@ try {
   throw error
 }
 if (!config.auth.devTokens) fail('development tokens are only accepted in sandbox mode (STET_ENVIRONMENT=sandbox)')
-if (values.psu === undefined || !/^[A-Z0-9]{6,20}$/i.test(values.psu)) fail(USAGE)
+// An operator names no PSU: its subject is `operator`, which no bank's PSU id can be mistaken for in the trail.
+const psuId = values.operator ? (values.psu ?? 'operator') : values.psu
+if (psuId === undefined || !/^[A-Z0-9]{6,20}$/i.test(psuId)) fail(USAGE)
+if (values.operator && values.present) fail('--operator and --present exclude each other')
 const ttlSeconds = Number(values.ttl)
 if (values.client !== undefined && !/^[^\s,=]{1,256}$/.test(values.client)) {
   fail('--client must be a client id without spaces, commas or "="')
@@ -64,9 +70,10 @@ process.stdout.write(
   `${await issueDevToken(
     key,
     {
-      psuId: values.psu,
+      psuId,
       present: values.present,
       banks: values.bank ?? [],
+      operator: values.operator,
       ...(values.client === undefined ? {} : { clientId: values.client }),
     },
     { clock: systemClock, ttlSeconds },

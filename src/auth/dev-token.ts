@@ -28,6 +28,8 @@ export interface DevTokenClaims {
   readonly psuId: string
   readonly present: boolean
   readonly banks: readonly string[]
+  /** An operator's token (the audit export), `operator: true` in the claims. */
+  readonly operator?: boolean
   /** A partner's client id (`client_id`), to try per-partner trusted documents. */
   readonly clientId?: string
 }
@@ -61,6 +63,7 @@ export async function issueDevToken(
   return new SignJWT({
     present: claims.present,
     banks: [...claims.banks],
+    ...(claims.operator === true ? { operator: true } : {}),
     ...(claims.clientId === undefined ? {} : { client_id: claims.clientId }),
   })
     .setProtectedHeader({ alg: ALG, typ: 'JWT', kid: key.kid })
@@ -84,6 +87,7 @@ export function devTokenProfile(key: DevSigningKey): TokenProfile {
       psuClaim: 'sub',
       present: { kind: 'equals', claim: 'present', value: true },
       banksClaim: 'banks',
+      operator: { kind: 'equals', claim: 'operator', value: true },
       clientClaim: 'client_id',
     },
     keys: createLocalJWKSet({ keys: [key.publicJwk] }),

@@ -14,6 +14,8 @@ export interface VerifiedToken {
   readonly psuId: string
   /** The token says the PSU is at the keyboard (its profile's present rule matched). */
   readonly present: boolean
+  /** The token says its bearer is an operator (its profile's operator rule matched): the audit export. */
+  readonly operator: boolean
   /** Bank codes from the banks claim; empty when the token names none. */
   readonly banks: readonly string[]
   /** The OAuth client the token was issued to (the client claim), when it names one. */
@@ -69,6 +71,7 @@ export async function verifyToken(
   return {
     psuId,
     present: isPresent(payload, claims.present),
+    operator: isPresent(payload, claims.operator),
     banks: banksOf(payload, claims),
     clientId: clientOf(payload, claims),
     validUntilMs: Math.min(expMs, ageLimitMs),

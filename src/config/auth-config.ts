@@ -24,6 +24,11 @@ export interface ClaimMapping {
   readonly present: PresentRule | undefined
   /** An array of 5-digit bank codes, or a space-separated string of them; absent claim = the default bank. */
   readonly banksClaim: string
+  /**
+   * How a token says its bearer is an operator (`AUTH_OPERATOR_CLAIM`, the syntax of AUTH_PRESENT_CLAIM, e.g.
+   * `scope:gateway_operator` or `role=operator`): only operators export the audit trail. Absent: nobody is.
+   */
+  readonly operator?: PresentRule
   /** The OAuth client (the partner) the token was issued to, e.g. `client_id` (RFC 9068) or `azp`: whose trusted documents. */
   readonly clientClaim: string
 }
@@ -168,10 +173,18 @@ export function loadAuthConfig(env: Env, environment: 'sandbox' | 'live', proble
       `AUTH_PRESENT_CLAIM must look like "scope:psu_present" (a scope value) or "psu_present=true" (a claim's value); got "${presentRaw}"`,
     )
   }
+  const operatorRaw = opt('AUTH_OPERATOR_CLAIM')
+  const operator = operatorRaw === undefined ? undefined : parsePresentRule(operatorRaw)
+  if (operatorRaw !== undefined && operator === undefined) {
+    problems.push(
+      `AUTH_OPERATOR_CLAIM must look like "scope:gateway_operator" (a scope value) or "role=operator" (a claim's value); got "${operatorRaw}"`,
+    )
+  }
   const claims: ClaimMapping = {
     psuClaim: claimName('AUTH_PSU_CLAIM', 'sub'),
     present,
     banksClaim: claimName('AUTH_BANKS_CLAIM', 'banks'),
+    ...(operator === undefined ? {} : { operator }),
     clientClaim: claimName('AUTH_CLIENT_CLAIM', 'client_id'),
   }
   const typ = opt('AUTH_TYP')

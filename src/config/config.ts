@@ -113,6 +113,14 @@ export interface Config {
      */
     readonly storeUrl: string | undefined
   }
+  readonly audit: {
+    /**
+     * Days the trail of unattended calls is kept (AUDIT_RETENTION_DAYS, default 400): a whole year of evidence for an
+     * annual review, plus the weeks it takes to be held after the year ends. It names PSUs and IBANs, so it is not
+     * kept longer by default (GDPR minimisation); a compliance rule asking for more sets it higher.
+     */
+    readonly retentionDays: number
+  }
   readonly auth: AuthConfig
   /** `STET_ENVIRONMENT=live` or `NODE_ENV=production`: introspection, field suggestions and GraphiQL off. */
   readonly production: boolean
@@ -341,6 +349,7 @@ export function loadConfig(env: Env): Config {
       maxBytes: int('CACHE_MAX_BYTES', 1024 ** 3, 0),
       storeUrl: cacheStoreUrl,
     },
+    audit: { retentionDays: int('AUDIT_RETENTION_DAYS', 400, 1, 3650) },
     auth,
     production,
     limits: {

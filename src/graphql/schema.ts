@@ -13,12 +13,20 @@ export const cacheOnlyDirective = new GraphQLDirective({
   locations: [DirectiveLocation.QUERY],
 })
 
+/** `query Q @dryRun { … }`: what the operation would spend, per quota key, in `extensions.dryRun`; nothing is called. */
+export const dryRunDirective = new GraphQLDirective({
+  name: 'dryRun',
+  description:
+    'Call no bank and spend nothing: extensions.dryRun lists, per quota key, the unattended calls this operation would make (wouldSpend, remaining) and their total. Fields resolve from the cache where it holds a value; a field with nothing cached fails with code DRY_RUN.',
+  locations: [DirectiveLocation.QUERY],
+})
+
 export async function buildGatewaySchema(options: { emitSchemaFile?: string } = {}): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: [AccountResolver, TransactionResolver, IdentityResolver, ConnectionResolver],
     // type-graphql replaces the directive list it is given: the standard ones (@skip, @include, @deprecated,
     // @specifiedBy) must be named too, or clients that use them (Apollo Client, Relay, urql) break.
-    directives: [...specifiedDirectives, cacheOnlyDirective],
+    directives: [...specifiedDirectives, cacheOnlyDirective, dryRunDirective],
     validate: false,
     ...(options.emitSchemaFile === undefined
       ? {}

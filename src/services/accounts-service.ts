@@ -5,7 +5,7 @@
 import type { Caller } from '../auth/caller.js'
 import type { StetClient } from '../stet/stet-client.js'
 import { decodeAccountId } from './account-id.js'
-import type { BankReader, Fresh, OperationBudget } from './bank-reader.js'
+import type { BankReader, Fresh, OperationBudget, ReadOptions } from './bank-reader.js'
 import { findBank } from '../stet/banks.js'
 import { AccountNotFoundError, BadInputError, quoted } from './read-errors.js'
 import type { AccountRecord } from './records.js'
@@ -38,13 +38,8 @@ export class AccountsService {
     return chosen
   }
 
-  /** `refresh`: read the bank now, joining no earlier read (right after a consent change). */
-  list(
-    caller: Caller,
-    bank: string,
-    op: OperationBudget,
-    options: { refresh?: boolean } = {},
-  ): Promise<Fresh<AccountRecord[]>> {
+  /** `refresh`: read the bank now, joining no earlier read (right after a consent change); `reason`: the audit's. */
+  list(caller: Caller, bank: string, op: OperationBudget, options: ReadOptions = {}): Promise<Fresh<AccountRecord[]>> {
     const ref = { bank, psuId: caller.psuId }
     return this.#deps.reader.read(
       caller,

@@ -24,6 +24,9 @@ import { formatQuotaHashTag, formatQuotaKey } from '../quota/quota-ledger.js'
 import type { BankAccess, Reservation } from '../stet-api/access.js'
 import { ConsentMissingError, ReplayRefusedError } from '../stet/stet-errors.js'
 import type { AisMethod } from '../stet-api/wire.js'
+import type { AuditReason } from '../audit/audit-log.js'
+import type { AuditedReservation, AuditTrail } from '../audit/audit-trail.js'
+import { DryRunNotCachedError, type DryRunPlan } from './dry-run.js'
 import { NotCachedError, OperationTimeoutError, QuotaExhaustedError, RememberedRefusalError } from './read-errors.js'
 
 export interface Freshness {
@@ -57,6 +60,17 @@ export interface OperationBudget {
   spent: number
   /** Set when the operation ran out of time (LIMIT_OPERATION_TIMEOUT_MS): no bank read starts for it any more. */
   timedOutAfterMs?: number
+  /** Why this operation's unattended calls are made (the audit trail); a read's own `reason` option wins. */
+  reason?: AuditReason
+  /** Set from the operation's `@dryRun` directive: decide each read, write the decision down, call nothing. */
+  dryRun?: DryRunPlan
+}
+
+export interface ReadOptions {
+  /** See `read`. */
+  readonly refresh?: boolean
+  /** For the audit trail; default the operation's `reason`, else `PARTNER_QUERY` (a batch GraphQL caller). */
+  readonly reason?: AuditReason
 }
 
 export interface BankReaderDeps {
@@ -70,6 +84,8 @@ export interface BankReaderDeps {
   readonly lockTtlMs: number
   /** The bank's consent refusals, remembered until the consent changes (DESIGN inv. 11). */
   readonly refusals: RefusalMemory
+  /** The trail of unattended calls: every reservation's call is recorded before it leaves (absent: not kept). */
+  readonly audit?: AuditTrail
   readonly onStoreError?: (error: unknown) => void
 }
 
@@ -142,7 +158,7 @@ export class BankReader {
     target: ReadTarget,
     op: OperationBudget,
     fetch: (access: BankAccess) => Promise<T>,
-    options: { refresh?: boolean } = {},
+    options: ReadOptions = {},
   ): Promise<Fresh<T>> {
     const result = await this.#read(caller, target, op, fetch, options)
     const { source, stale } = result.freshness
@@ -159,20 +175,22 @@ export class BankReader {
     target: ReadTarget,
     op: OperationBudget,
     fetch: (access: BankAccess) => Promise<T>,
-    options: { refresh?: boolean },
+    options: ReadOptions,
   ): Promise<Fresh<T>> {
     const key = this.cacheKey(caller, target)
     if (op.timedOutAfterMs !== undefined) throw new OperationTimeoutError(op.timedOutAfterMs)
     if (op.cacheOnly) return this.#cacheOnly<T>(key)
+    if (op.dryRun !== undefined) return this.#dryRun<T>(caller, target, key, op.dryRun)
+    const reason = options.reason ?? op.reason ?? 'PARTNER_QUERY'
     const presence = caller.presence
     if (presence !== undefined) {
       if (options.refresh === true) return this.#readPresent(key, () => fetch(presence))
       return this.#flights.run(`psu:${key}`, () => this.#readPresent(key, () => fetch(presence)))
     }
-    if (options.refresh === true) return this.#readBatch(caller, target, key, op, fetch, this.#deps.clock())
+    if (options.refresh === true) return this.#readBatch(caller, target, key, op, fetch, this.#deps.clock(), reason)
     // Concurrent identical batch reads in this process share one decision and at most one bank call; only the
     // operation that started the flight is charged for it.
-    return this.#flights.run(`batch:${key}`, () => this.#readBatch(caller, target, key, op, fetch, undefined))
+    return this.#flights.run(`batch:${key}`, () => this.#readBatch(caller, target, key, op, fetch, undefined, reason))
   }
 
   /**
@@ -184,12 +202,59 @@ export class BankReader {
     target: ReadTarget,
     op: OperationBudget,
     call: (access: BankAccess) => Promise<T>,
+    options: Pick<ReadOptions, 'reason'> = {},
   ): Promise<T> {
     if (op.timedOutAfterMs !== undefined) throw new OperationTimeoutError(op.timedOutAfterMs)
+    if (op.dryRun !== undefined) throw new DryRunNotCachedError()
     if (caller.presence !== undefined) return call(caller.presence)
-    const outcome = await this.#deps.ledger.reserve(this.quotaParts(caller, target))
+    const parts = this.quotaParts(caller, target)
+    const outcome = await this.#deps.ledger.reserve(parts)
     if (outcome.kind === 'refused') throw new QuotaExhaustedError(outcome.nextAllowedAt)
-    return call(countedReservation(outcome.reservation, op))
+    const audited = await this.#audited(outcome.reservation, parts, options.reason ?? op.reason ?? 'CONSENT')
+    return settled(audited, () => call(countedReservation(audited ?? outcome.reservation, op)))
+  }
+
+  /** The call goes on the audit trail before it leaves; undefined when no trail is kept. */
+  async #audited(
+    reservation: Reservation,
+    parts: QuotaKeyParts,
+    reason: AuditReason,
+  ): Promise<AuditedReservation | undefined> {
+    return this.#deps.audit?.record(reservation, parts, reason)
+  }
+
+  /**
+   * The decision `#readBatch` would make, written down instead of acted on: no lease, no reservation, no call. A
+   * value that would be read from the bank is served from the cache when there is one (flagged stale), else DRY_RUN.
+   */
+  async #dryRun<T>(caller: Caller, target: ReadTarget, key: string, plan: DryRunPlan): Promise<Fresh<T>> {
+    const cached = await this.#deps.cache.get<T>(key)
+    if (caller.presence !== undefined) {
+      plan.present(cached !== undefined)
+      if (cached !== undefined) return fromCache(cached, false)
+      throw new DryRunNotCachedError()
+    }
+    const parts = this.quotaParts(caller, target)
+    let status: QuotaStatus
+    try {
+      status = await this.#deps.ledger.status(parts)
+    } catch (error) {
+      // As for real: a ledger that cannot answer serves the cached value stale and calls nothing.
+      if (cached !== undefined) return fromCache(cached, true)
+      throw error
+    }
+    const now = this.#deps.clock()
+    if (cached !== undefined && this.#deps.policy.isFresh(cached.fetchedAt, budgetOf(status, now), now)) {
+      plan.served(parts, status.remaining)
+      return fromCache(cached, false)
+    }
+    if (await this.#isRefused(key)) {
+      plan.served(parts, status.remaining)
+      throw new RememberedRefusalError()
+    }
+    plan.wouldCall(parts, status.remaining, key, cached !== undefined)
+    if (cached !== undefined) return fromCache(cached, true)
+    throw new DryRunNotCachedError()
   }
 
   async #cacheOnly<T>(key: string): Promise<Fresh<T>> {
@@ -225,6 +290,7 @@ export class BankReader {
     op: OperationBudget,
     fetch: (access: BankAccess) => Promise<T>,
     notBefore: number | undefined,
+    reason: AuditReason,
   ): Promise<Fresh<T>> {
     const parts = this.quotaParts(caller, target)
     const usable = (entry: CacheEntry<T> | undefined): CacheEntry<T> | undefined =>
@@ -280,7 +346,7 @@ export class BankReader {
         }
         // The lease's previous holder may just have been refused: it wrote that down before letting go.
         if (await this.#isRefused(key)) throw new RememberedRefusalError()
-        return await this.#callWithReservation(parts, key, latest, op, fetch)
+        return await this.#callWithReservation(parts, key, latest, op, fetch, reason)
       } finally {
         await release().catch((error: unknown) => this.#deps.onStoreError?.(error))
       }
@@ -293,10 +359,13 @@ export class BankReader {
     cached: CacheEntry<T> | undefined,
     op: OperationBudget,
     fetch: (access: BankAccess) => Promise<T>,
+    reason: AuditReason,
   ): Promise<Fresh<T>> {
     let outcome
+    let audited: AuditedReservation | undefined
     try {
       outcome = await this.#deps.ledger.reserve(parts)
+      if (outcome.kind === 'granted') audited = await this.#audited(outcome.reservation, parts, reason)
     } catch (error) {
       if (cached !== undefined) return fromCache(cached, true)
       throw error
@@ -308,7 +377,8 @@ export class BankReader {
     const startedAt = orderingNow()
     let value: T
     try {
-      value = await fetch(countedReservation(outcome.reservation, op))
+      const reservation = audited ?? outcome.reservation
+      value = await settled(audited, () => fetch(countedReservation(reservation, op)))
     } catch (error) {
       await this.#rememberRefusal(key, error)
       if (cached !== undefined && isStaleServable(error)) return fromCache(cached, true)
@@ -403,12 +473,28 @@ function budgetOf(status: QuotaStatus, now: number): BudgetView {
 
 const ROLLING_DAY_MS = 24 * 3600_000
 
+/** Records on the trail what a call came to, when the STET client did not (an error before any attempt). */
+async function settled<T>(audited: AuditedReservation | undefined, call: () => Promise<T>): Promise<T> {
+  if (audited === undefined) return call()
+  let value: T
+  try {
+    value = await call()
+  } catch (error) {
+    await audited.settle(error)
+    throw error
+  }
+  await audited.settle()
+  return value
+}
+
 /** Charges the operation for the call and for the replay's unit, and refunds a unit handed back. */
 function countedReservation(reservation: Reservation, op: OperationBudget): Reservation {
   op.spent += 1
   return {
     kind: 'reservation',
     quotaKey: reservation.quotaKey,
+    ...(reservation.grantId === undefined ? {} : { grantId: reservation.grantId }),
+    ...(reservation.recordAttempt === undefined ? {} : { recordAttempt: reservation.recordAttempt.bind(reservation) }),
     release: async () => {
       await reservation.release()
       op.spent -= 1

@@ -47,8 +47,10 @@ export class ConsentService {
     const bank = this.#deps.accounts.bankFor(caller, bankArg)
     const grant = normaliseGrant(input)
     const inForce = await this.#linkedConsent(caller, bank)
-    if (inForce !== undefined && sameGrant(inForce, grant)) return this.#deps.accounts.list(caller, bank, op)
-    const listed = new Set((await this.#deps.accounts.list(caller, bank, op)).value.map((a) => a.iban))
+    const consenting = { reason: op.reason ?? 'CONSENT' } as const
+    if (inForce !== undefined && sameGrant(inForce, grant))
+      return this.#deps.accounts.list(caller, bank, op, consenting)
+    const listed = new Set((await this.#deps.accounts.list(caller, bank, op, consenting)).value.map((a) => a.iban))
     for (const [field, ibans] of grantLists(grant)) {
       ibans.forEach((iban, i) => {
         if (!listed.has(iban))
@@ -78,7 +80,7 @@ export class ConsentService {
   ): Promise<Fresh<AccountRecord[]>> {
     await this.#put(caller, bank, grant, op)
     // Its own read, after the PUT: a list read that started earlier may still be in flight with the old links.
-    return this.#deps.accounts.list(caller, bank, op, { refresh: true })
+    return this.#deps.accounts.list(caller, bank, op, { refresh: true, reason: op.reason ?? 'CONSENT' })
   }
 
   async #put(caller: Caller, bank: string, grant: ConsentGrant, op: OperationBudget): Promise<void> {

@@ -3,6 +3,7 @@
  * and STET client, the read services, and one service per bank-connection use case. Persona linking and the GraphQL
  * mutations get the same instances: one flow, not two.
  */
+import type { AuditTrail } from '../audit/audit-trail.js'
 import type { FreshnessCache } from '../cache/freshness-cache.js'
 import type { FreshnessPolicy } from '../cache/freshness-policy.js'
 import type { RefusalMemory } from '../cache/refusal-memory.js'
@@ -58,6 +59,8 @@ export interface GatewayServicesDeps {
   readonly redirectUris: readonly string[]
   readonly app2AppBaseUrlFor: ((bank: string) => string) | undefined
   readonly onStoreError: (error: unknown) => void
+  /** The trail of unattended calls; absent: not kept (unit tests of other parts). */
+  readonly audit?: AuditTrail
 }
 
 export function createGatewayServices(deps: GatewayServicesDeps): GatewayServices {
@@ -71,6 +74,7 @@ export function createGatewayServices(deps: GatewayServicesDeps): GatewayService
     clock,
     lockTtlMs: deps.lockTtlMs,
     refusals: deps.refusals,
+    ...(deps.audit === undefined ? {} : { audit: deps.audit }),
     onStoreError: deps.onStoreError,
   })
   const accounts = new AccountsService({ reader, stet, defaultBank: deps.defaultBank })

@@ -83,7 +83,8 @@ async function linkPersona(deps: PersonaLinkerDeps, persona: PersonaLink): Promi
     // A consent accepted before a lost link stays in force (complete-bank-authorization.ts): nothing to send.
     if (after.status === 'ACTIVE') return { psuId: persona.psuId, status: 'linked', accounts: 0 }
   }
-  const op: OperationBudget = { cacheOnly: false, spent: 0 }
+  // Every unattended call of the link goes on the audit trail as LINKING, the consent's too.
+  const op: OperationBudget = { cacheOnly: false, spent: 0, reason: 'LINKING' }
   const ibans = (await deps.accounts.list(caller, deps.bank, op)).value.map((a) => a.iban)
   // Everything they own, for every resource; identity as the persona table says.
   const after = await deps.consents.update(

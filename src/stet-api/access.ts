@@ -22,11 +22,25 @@ export interface PsuContext {
   readonly geoLocation?: string
 }
 
+/** What one attempt with a reservation came to, as the STET client saw it (for the audit trail). */
+export interface BankAttempt {
+  /** The bank's HTTP status; undefined when no answer came. */
+  readonly status: number | undefined
+  /** Why no (whole) answer came: a network error code. */
+  readonly errorCode?: string
+  /** The X-Request-ID the request carried. */
+  readonly requestId: string
+}
+
 /** One unit of the daily unattended budget, durably taken before the request leaves (invariant 3). */
 export interface Reservation {
   readonly kind: 'reservation'
   /** `tpp|bank|psu|iban-or-none|method` (invariant 7). */
   readonly quotaKey: string
+  /** The ledger's id of this grant, when the ledger names its grants (the audit trail records it). */
+  readonly grantId?: string
+  /** Called by the STET client after the attempt this unit paid for (the audit trail's outcome). Never throws. */
+  recordAttempt?(attempt: BankAttempt): Promise<void>
   /** The request provably never left (connection refused, name not resolved): give the unit back (invariant 4). */
   release(): Promise<void>
   /** The bank answered 429: the key is spent until its window ends (invariant 4). */

@@ -353,7 +353,10 @@ export class StetClient {
       throw error
     }
     const startedAt = this.#clock()
-    const publish = (status: number | undefined, errorCode?: string): void => {
+    const publish = async (status: number | undefined, errorCode?: string): Promise<void> => {
+      // The audit trail's outcome of the unit this attempt paid for (the call record was written before it left).
+      if (access.kind === 'reservation' && access.recordAttempt !== undefined)
+        await access.recordAttempt({ status, ...(errorCode === undefined ? {} : { errorCode }), requestId })
       if (!requestChannel.hasSubscribers) return
       const event: StetRequestEvent = {
         bank: ref.bank,
@@ -380,7 +383,7 @@ export class StetClient {
         ...(request.body === undefined ? {} : { body }),
       })
     } catch (error) {
-      publish(undefined, networkErrorCode(error))
+      await publish(undefined, networkErrorCode(error))
       const neverLeft = hasNeverLeft(error)
       if (neverLeft && access.kind === 'reservation') await quietly(access.release())
       throw new BankUnavailableError(request.operation, neverLeft, undefined, { cause: error })
@@ -389,10 +392,10 @@ export class StetClient {
     try {
       text = await readBodyText(response.body)
     } catch (error) {
-      publish(response.statusCode, networkErrorCode(error))
+      await publish(response.statusCode, networkErrorCode(error))
       throw new BankUnavailableError(request.operation, false, response.statusCode, { cause: error })
     }
-    publish(response.statusCode)
+    await publish(response.statusCode)
     const www = response.headers['www-authenticate']
     return { status: response.statusCode, text, wwwAuthenticate: Array.isArray(www) ? www.join(', ') : www }
   }

@@ -1,5 +1,6 @@
 import path from 'node:path'
 import Keyv from 'keyv'
+import { NdjsonAuditLog } from '../audit/ndjson-audit-log.js'
 import { cacheCodec } from '../cache/cache-codec.js'
 import { LmdbKeyvStore } from '../cache/lmdb-keyv-store.js'
 import { processLocalLock } from '../cache/single-flight.js'
@@ -33,6 +34,7 @@ export async function openEmbeddedStores(
   const sweep = setInterval(() => void cacheStore.sweepExpired(Date.now()).catch(() => undefined), 3600_000)
   sweep.unref()
   const records = await LmdbRecordBackend.open(path.join(options.dataDir, 'tokens'), deps.clock)
+  const audit = await NdjsonAuditLog.open(path.join(options.dataDir, 'audit'))
   await Promise.all([restrictFiles(quotaDir), restrictFiles(cacheDir)])
   const keyv = new Keyv({ store: cacheStore, namespace: 'cache', throwOnErrors: true, ...cacheCodec })
   return {
@@ -43,8 +45,10 @@ export async function openEmbeddedStores(
     tokenStore: new SealedTokenStore(records, deps.sealer, { tpp: deps.tpp, clock: deps.clock, hashTag: psuHashTagOf }),
     connections: new ConnectionStore(records, deps.sealer, { tpp: deps.tpp }),
     pending: new PendingAuthorizationStore(records, deps.sealer, { tpp: deps.tpp }),
+    audit,
     close: async () => {
       clearInterval(sweep)
+      await audit.close()
       await ledger.close()
       await cacheStore.disconnect()
       await records.close()

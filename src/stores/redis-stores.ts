@@ -1,5 +1,6 @@
 import KeyvRedis, { type RedisClientConnectionType } from '@keyv/redis'
 import Keyv from 'keyv'
+import { RedisAuditLog } from '../audit/redis-audit-log.js'
 import type { RedisClientType } from 'redis'
 import { cacheCodec } from '../cache/cache-codec.js'
 import { RedisLock } from '../cache/redis-lock.js'
@@ -89,6 +90,11 @@ export async function openRedisStores(
     ),
     connections: new ConnectionStore(records, deps.sealer, { tpp: deps.tpp }),
     pending: new PendingAuthorizationStore(records, deps.sealer, { tpp: deps.tpp }),
+    // Single-key commands only (XADD, XRANGE, DEL on one day's stream; the days' index), like the records above.
+    audit: new RedisAuditLog(client as RedisClientType, {
+      prefix: options.prefix,
+      waitReplicas: options.waitReplicas ?? 0,
+    }),
     close: async () => {
       await ledger.close()
       if (cacheClient !== undefined) {

@@ -4,6 +4,7 @@
  * only when chosen, so a gateway never loads (nor holds in memory) the other one.
  */
 import type { Keyv } from 'keyv'
+import type { AuditLog } from '../audit/audit-log.js'
 import type { DistributedLock } from '../cache/single-flight.js'
 import type { Clock } from '../clock.js'
 import type { Config } from '../config/config.js'
@@ -28,6 +29,8 @@ export interface StateStores {
   readonly tokenStore: TokenStore
   readonly connections: ConnectionStore
   readonly pending: PendingAuthorizationStore
+  /** The trail of unattended calls (issue 17). */
+  readonly audit: AuditLog
   /** Closes everything the backend opened, in the right order. */
   close(): Promise<void>
 }

@@ -74,9 +74,13 @@ describe('caller settings', () => {
       AUTH_JWKS_TIMEOUT_MS: 'soon',
       TRUSTED_PROXIES: '10.0.0.0/40',
       DEV_TOKENS: 'maybe',
+      AUTH_OPERATOR_CLAIM: 'operator',
+      AUDIT_RETENTION_DAYS: '0',
     })
     const text = problems.join('\n')
-    expect(problems).toHaveLength(11)
+    expect(problems).toHaveLength(13)
+    expect(text).toMatch(/AUTH_OPERATOR_CLAIM must look like "scope:gateway_operator"/)
+    expect(text).toMatch(/AUDIT_RETENTION_DAYS must be an integer between 1 and 3650/)
     for (const pattern of [
       /AUTH_JWKS_URL must be an https URL/,
       /AUTH_ALGORITHMS may list only asymmetric algorithms .*got "HS256"/,

@@ -110,6 +110,23 @@ describe('an identity provider token', () => {
     })
   })
 
+  it('is an operator only when AUTH_OPERATOR_CLAIM matches exactly (the audit export); never by default', async () => {
+    const token = await idp.sign({ sub: 'ops-alice', scope: 'gateway_operator' }, { now: now() })
+    expect((await verify(auth, token)).operator).toBeUndefined()
+    const withRule = await authFor(idpEnv({ AUTH_OPERATOR_CLAIM: 'scope:gateway_operator' }))
+    expect(await verify(withRule, token)).toMatchObject({ psuId: 'ops-alice', operator: true })
+    const lookalike = await idp.sign({ sub: 'ops-bob', scope: 'gateway_operator_read' }, { now: now() })
+    expect((await verify(withRule, lookalike)).operator).toBeUndefined()
+    // A development token's `operator: true` claim counts only on the development profile.
+    const devToken = await issueDevToken(
+      await loadOrCreateDevSigningKey(dataDir),
+      { psuId: 'operator', present: false, banks: [], operator: true },
+      { clock, ttlSeconds: 600 },
+    )
+    const sandbox = await authFor({ AUTH_OPERATOR_CLAIM: 'scope:gateway_operator' })
+    expect(await verify(sandbox, devToken)).toMatchObject({ operator: true, consumer: 'partner' })
+  })
+
   it('signed with an algorithm outside the allow-list is refused', async () => {
     const es = await idp.newKey('ES256', 'idp-es-1')
     idp.published.push(es)

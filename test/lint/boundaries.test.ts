@@ -90,6 +90,19 @@ const SEEDS: { file: string; code: string; rule: string; says: string }[] = [
     rule: 'no-restricted-imports',
     says: 'may not import auth/',
   },
+  // audit/ sits beside the ledger: services/ and stores/ use it, never the other way.
+  {
+    file: 'src/audit/audit-days.ts',
+    code: "export type { OperationBudget as Seeded } from '../services/bank-reader.js'\n",
+    rule: 'no-restricted-imports',
+    says: 'may not import services/',
+  },
+  {
+    file: 'src/http/cors.ts',
+    code: "export { AuditTrail as seeded } from '../audit/audit-trail.js'\n",
+    rule: 'no-restricted-imports',
+    says: 'may not import audit/',
+  },
   // redis/ is for quota, cache and stores; it imports none of ours.
   {
     file: 'src/graphql/format-error.ts',
