@@ -105,6 +105,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         clientId: config.stet.clientId,
         accessTokenTtlSeconds: config.sandbox.accessTokenTtlSeconds,
         limitAnswer: config.sandbox.limitAnswer,
+        ...(config.sandbox.moving ? { moving: { since: clock() } } : {}),
         // The bank keeps its tokens, consents and counts beside the gateway's data: a restart keeps the links.
         dataDir: path.join(config.dataDir, 'sandbox'),
         clock,
@@ -135,7 +136,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       sealer: new RecordSealer(credentials.tokenKeys),
     })
     closers.push(() => stores.close())
-    const { ledger, keyv, lock, tokenStore, connections, pending } = stores
+    const { ledger, keyv, lock, tokenStore, connections, pending, journal } = stores
     const cache = new FreshnessCache(keyv, {
       retentionMs: config.cache.retentionMs,
       // The lag this leaves on `fetchedAt` stays within a tenth of the shortest freshness the policy grants.
@@ -189,6 +190,12 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       // The bank app's universal links are live hosts: no use in front of a sandbox (NOTES §1).
       app2AppBaseUrlFor: config.stet.environment === 'live' ? resolveApp2AppAuthorizeBaseUrl : undefined,
       onStoreError: (error) => logger.warn({ err: String(error) }, 'cache store error'),
+      journal,
+      journalBounds: {
+        maxEntries: config.journal.maxEntriesPerAccount,
+        retentionMs: config.journal.retentionDays * 24 * 3600_000,
+      },
+      cursorKeyMaterial: credentials.tokenKeys.map((k) => k.key),
     })
 
     readiness.add({

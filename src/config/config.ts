@@ -40,6 +40,8 @@ export interface Config {
     readonly accessTokenTtlSeconds: number
     /** How the embedded sandbox refuses past its daily limit: `429`, or BPCE's `403` with `message: "TMRQ"`. */
     readonly limitAnswer: '429' | '403-TMRQ'
+    /** SANDBOX_MOVING: pending card entries dropped, balances following bookings (off unless asked; main.ts asks). */
+    readonly moving: boolean
   }
   readonly stet: {
     readonly environment: 'sandbox' | 'live'
@@ -105,6 +107,13 @@ export interface Config {
     readonly retentionMs: number
     /** An identical answer is not rewritten within this (a tenth of the freshness floor at most). */
     readonly unchangedRewriteMs: number
+  }
+  /** The transactions journal behind `transactionsSync` (services/transaction-journal.ts). */
+  readonly journal: {
+    /** Live entries and tombstones per account. */
+    readonly maxEntriesPerAccount: number
+    /** Entries dated older than this leave the journal; at least the bank's 62 days. */
+    readonly retentionDays: number
   }
   readonly auth: AuthConfig
   /** `STET_ENVIRONMENT=live` or `NODE_ENV=production`: introspection, field suggestions and GraphiQL off. */
@@ -285,6 +294,7 @@ export function loadConfig(env: Env): Config {
       tls: bool('SANDBOX_TLS', false),
       accessTokenTtlSeconds: int('SANDBOX_ACCESS_TOKEN_TTL_SECONDS', 3600, 1),
       limitAnswer: oneOf('SANDBOX_LIMIT_ANSWER', ['429', '403-TMRQ'] as const, '429'),
+      moving: bool('SANDBOX_MOVING', false),
     },
     stet: {
       environment,
@@ -328,6 +338,12 @@ export function loadConfig(env: Env): Config {
       minBatchMaxAgeMs: int('CACHE_MIN_BATCH_MAX_AGE_MS', 5 * 60_000, 0),
       retentionMs: int('CACHE_RETENTION_MS', 7 * 24 * 3600_000, 60_000),
       unchangedRewriteMs: int('CACHE_UNCHANGED_REWRITE_MS', 30_000, 0, 300_000),
+    },
+    journal: {
+      // GEORGES, the busiest persona, books ~4 a day: 5,000 is over three years of him.
+      maxEntriesPerAccount: int('JOURNAL_MAX_ENTRIES_PER_ACCOUNT', 5_000, 100, 1_000_000),
+      // The bank shows 62 days (bank page, Limits); the journal keeps what it saw for longer.
+      retentionDays: int('JOURNAL_RETENTION_DAYS', 400, 62, 3_650),
     },
     auth,
     production,

@@ -1,6 +1,7 @@
 import path from 'node:path'
 import Keyv from 'keyv'
 import { cacheCodec } from '../cache/cache-codec.js'
+import { LmdbJournalBackend } from '../cache/lmdb-journal-backend.js'
 import { LmdbKeyvStore } from '../cache/lmdb-keyv-store.js'
 import { processLocalLock } from '../cache/single-flight.js'
 import { EmbeddedLedger } from '../quota/embedded-ledger.js'
@@ -19,7 +20,8 @@ export async function openEmbeddedStores(
   await ensurePrivateDir(options.dataDir)
   const quotaDir = path.join(options.dataDir, 'quota')
   const cacheDir = path.join(options.dataDir, 'cache')
-  await Promise.all([ensurePrivateDir(quotaDir), ensurePrivateDir(cacheDir)])
+  const journalDir = path.join(options.dataDir, 'journal')
+  await Promise.all([ensurePrivateDir(quotaDir), ensurePrivateDir(cacheDir), ensurePrivateDir(journalDir)])
   const ledger = new EmbeddedLedger({
     dir: quotaDir,
     policy: deps.policy,
@@ -33,7 +35,9 @@ export async function openEmbeddedStores(
   const sweep = setInterval(() => void cacheStore.sweepExpired(Date.now()).catch(() => undefined), 3600_000)
   sweep.unref()
   const records = await LmdbRecordBackend.open(path.join(options.dataDir, 'tokens'), deps.clock)
-  await Promise.all([restrictFiles(quotaDir), restrictFiles(cacheDir)])
+  // Bank data too (DESIGN inv. 12).
+  const journal = new LmdbJournalBackend(journalDir)
+  await Promise.all([restrictFiles(quotaDir), restrictFiles(cacheDir), restrictFiles(journalDir)])
   return {
     ledger,
     keyv: new Keyv({ store: cacheStore, namespace: 'cache', throwOnErrors: true, ...cacheCodec }),
@@ -41,8 +45,10 @@ export async function openEmbeddedStores(
     tokenStore: new SealedTokenStore(records, deps.sealer, { tpp: deps.tpp, clock: deps.clock }),
     connections: new ConnectionStore(records, deps.sealer, { tpp: deps.tpp }),
     pending: new PendingAuthorizationStore(records, deps.sealer, { tpp: deps.tpp }),
+    journal,
     close: async () => {
       clearInterval(sweep)
+      await journal.close()
       await ledger.close()
       await cacheStore.disconnect()
       await records.close()

@@ -2,6 +2,7 @@ import KeyvRedis, { type RedisClientConnectionType } from '@keyv/redis'
 import Keyv from 'keyv'
 import type { RedisClientType } from 'redis'
 import { cacheCodec } from '../cache/cache-codec.js'
+import { RedisJournalBackend } from '../cache/redis-journal-backend.js'
 import { RedisLock } from '../cache/redis-lock.js'
 import { RedisLedger } from '../quota/redis-ledger.js'
 import type { RedisTarget } from '../redis/redis-connection.js'
@@ -65,6 +66,7 @@ export async function openRedisStores(
     ),
     connections: new ConnectionStore(records, deps.sealer, { tpp: deps.tpp }),
     pending: new PendingAuthorizationStore(records, deps.sealer, { tpp: deps.tpp }),
+    journal: new RedisJournalBackend(client, { prefix: `${options.prefix}journal:` }),
     close: async () => {
       await ledger.close()
       if (isCluster(client)) {

@@ -4,6 +4,7 @@
  * only when chosen, so a gateway never loads (nor holds in memory) the other one.
  */
 import type { Keyv } from 'keyv'
+import type { JournalBackend } from '../cache/journal-backend.js'
 import type { DistributedLock } from '../cache/single-flight.js'
 import type { Clock } from '../clock.js'
 import type { Config } from '../config/config.js'
@@ -22,6 +23,8 @@ export interface StateStores {
   readonly tokenStore: TokenStore
   readonly connections: ConnectionStore
   readonly pending: PendingAuthorizationStore
+  /** The transactions journals (services/transaction-journal.ts). */
+  readonly journal: JournalBackend
   /** Closes everything the backend opened, in the right order. */
   close(): Promise<void>
 }
