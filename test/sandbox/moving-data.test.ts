@@ -56,7 +56,8 @@ describe('moving data, as the ledger computes it', () => {
     const cents = booked.reduce(
       (sum, e) =>
         sum +
-        (e.resource.creditDebitIndicator === 'CRDT' ? 1 : -1) * Math.round(Number(e.resource.transactionAmount.amount) * 100),
+        (e.resource.creditDebitIndicator === 'CRDT' ? 1 : -1) *
+          Math.round(Number(e.resource.transactionAmount.amount) * 100),
       Math.round(Number(account.balance) * 100),
     )
     expect(accountingBalanceOf(account, later, moving)).toBe((cents / 100).toFixed(2))
