@@ -112,6 +112,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         clientId: config.stet.clientId,
         accessTokenTtlSeconds: config.sandbox.accessTokenTtlSeconds,
         limitAnswer: config.sandbox.limitAnswer,
+        ...(config.sandbox.moving ? { moving: { since: clock() } } : {}),
         // The bank keeps its tokens, consents and counts beside the gateway's data: a restart keeps the links.
         dataDir: path.join(config.dataDir, 'sandbox'),
         clock,
@@ -142,7 +143,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       sealer: new RecordSealer(credentials.tokenKeys),
     })
     closers.push(() => stores.close())
-    const { ledger, keyv, marks, lock, tokenStore, connections, pending } = stores
+    const { ledger, keyv, marks, lock, tokenStore, connections, pending, journal } = stores
     const cache = new FreshnessCache(keyv, {
       retentionMs: config.cache.retentionMs,
       // The lag this leaves on `fetchedAt` stays within a tenth of the shortest freshness the policy grants.
@@ -201,6 +202,12 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         clock,
         onStoreError: (error) => logger.warn({ err: String(error) }, 'audit outcome not recorded'),
       }),
+      journal,
+      journalBounds: {
+        maxEntries: config.journal.maxEntriesPerAccount,
+        retentionMs: config.journal.retentionDays * 24 * 3600_000,
+      },
+      cursorKeyMaterial: credentials.tokenKeys.map((k) => k.key),
     })
     const stopAuditRetention = await startAuditRetention(stores.audit, {
       retentionDays: config.audit.retentionDays,

@@ -40,6 +40,8 @@ export interface Config {
     readonly accessTokenTtlSeconds: number
     /** How the embedded sandbox refuses past its daily limit: `429`, or BPCE's `403` with `message: "TMRQ"`. */
     readonly limitAnswer: '429' | '403-TMRQ'
+    /** SANDBOX_MOVING: pending card entries dropped, balances following bookings (off unless asked; main.ts asks). */
+    readonly moving: boolean
   }
   readonly stet: {
     readonly environment: 'sandbox' | 'live'
@@ -119,6 +121,13 @@ export interface Config {
      * annual review, plus the weeks it takes to be held after the year ends. It names PSUs and IBANs, so it is not
      * kept longer by default (GDPR minimisation); a compliance rule asking for more sets it higher.
      */
+    readonly retentionDays: number
+  }
+  /** The transactions journal behind `transactionsSync` (services/transaction-journal.ts). */
+  readonly journal: {
+    /** Live entries and tombstones per account. */
+    readonly maxEntriesPerAccount: number
+    /** Entries dated older than this leave the journal; at least the bank's 62 days. */
     readonly retentionDays: number
   }
   readonly auth: AuthConfig
@@ -303,6 +312,7 @@ export function loadConfig(env: Env): Config {
       tls: bool('SANDBOX_TLS', false),
       accessTokenTtlSeconds: int('SANDBOX_ACCESS_TOKEN_TTL_SECONDS', 3600, 1),
       limitAnswer: oneOf('SANDBOX_LIMIT_ANSWER', ['429', '403-TMRQ'] as const, '429'),
+      moving: bool('SANDBOX_MOVING', false),
     },
     stet: {
       environment,
@@ -350,6 +360,12 @@ export function loadConfig(env: Env): Config {
       storeUrl: cacheStoreUrl,
     },
     audit: { retentionDays: int('AUDIT_RETENTION_DAYS', 400, 1, 3650) },
+    journal: {
+      // GEORGES, the busiest persona, books ~4 a day: 5,000 is over three years of him.
+      maxEntriesPerAccount: int('JOURNAL_MAX_ENTRIES_PER_ACCOUNT', 5_000, 100, 1_000_000),
+      // The bank shows 62 days (bank page, Limits); the journal keeps what it saw for longer.
+      retentionDays: int('JOURNAL_RETENTION_DAYS', 400, 62, 3_650),
+    },
     auth,
     production,
     limits: {

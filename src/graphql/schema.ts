@@ -4,6 +4,7 @@ import { buildSchema } from 'type-graphql'
 import { AccountResolver } from './account/account.resolver.js'
 import { ConnectionResolver } from './connection/connection.resolver.js'
 import { IdentityResolver } from './identity/identity.resolver.js'
+import { TransactionsSyncResolver } from './sync/transactions-sync.resolver.js'
 import { TransactionResolver } from './transaction/transaction.resolver.js'
 
 /** `query Q @cacheOnly { … }`: every bank-backed field is served from the cache; nothing is spent. */
@@ -23,7 +24,7 @@ export const dryRunDirective = new GraphQLDirective({
 
 export async function buildGatewaySchema(options: { emitSchemaFile?: string } = {}): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [AccountResolver, TransactionResolver, IdentityResolver, ConnectionResolver],
+    resolvers: [AccountResolver, TransactionResolver, IdentityResolver, ConnectionResolver, TransactionsSyncResolver],
     // type-graphql replaces the directive list it is given: the standard ones (@skip, @include, @deprecated,
     // @specifiedBy) must be named too, or clients that use them (Apollo Client, Relay, urql) break.
     directives: [...specifiedDirectives, cacheOnlyDirective, dryRunDirective],

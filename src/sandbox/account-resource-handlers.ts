@@ -22,7 +22,7 @@ export const getBalances: AisHandler = (context) => {
   requireGrant(context, account, 'balances')
   const resourceId = resourceIdOf(account.iban)
   const body: HalBalances = {
-    balances: [accountingBalance(account, context.now)],
+    balances: [accountingBalance(account, context.now, context.moving)],
     _links: { self: link(accountPath(resourceId, 'balances')), 'parent-list': link('/accounts') },
   }
   if (context.consent?.accounts.get(account.iban)?.transactions) {
@@ -59,7 +59,7 @@ export const getTransactions: AisHandler = (context) => {
   requireGrant(context, account, 'transactions')
   const { from, to } = transactionWindow(context.query, context.now)
   const resourceId = resourceIdOf(account.iban)
-  const selected = transactionsOf(account, context.now)
+  const selected = transactionsOf(account, context.now, context.moving)
     .filter((entry) => entry.at >= from && entry.at < to)
     .slice(0, MAX_TRANSACTIONS)
   if (selected.length === 0) return { status: 204 }
@@ -89,7 +89,7 @@ export const getTransactionDetails: AisHandler = (context) => {
   const account = requireAccount(context)
   requireGrant(context, account, 'transactions')
   const resourceId = resourceIdOf(account.iban)
-  const entry: LedgerEntry | undefined = transactionsOf(account, context.now).find(
+  const entry: LedgerEntry | undefined = transactionsOf(account, context.now, context.moving).find(
     ({ resource }) => typeof resource.resourceId === 'string' && resource.resourceId === context.transactionResourceId,
   )
   if (!entry) throw new BankHttpError(404, `${context.transactionResourceId ?? 'transaction'} is invalid`)

@@ -17,13 +17,19 @@ import { toConsentState } from './consent-store.js'
 import { parisDayFrench } from './paris-calendar.js'
 import type { PersonaAccount } from './personas.js'
 import { resourceIdOf } from './personas.js'
+import type { MovingData } from './transaction-ledger.js'
+import { accountingBalanceOf } from './transaction-ledger.js'
 
 /** The accounting balance, the only type the bank gives (CLBD, no referenceDate: BANK Sandbox §3, NOTES §6.3). */
-export function accountingBalance(account: PersonaAccount, now: number): BalanceResource {
+export function accountingBalance(
+  account: PersonaAccount,
+  now: number,
+  moving: MovingData | undefined,
+): BalanceResource {
   return {
     balanceType: 'CLBD',
     name: `Solde comptable au ${parisDayFrench(now)}`,
-    balanceAmount: { amount: account.balance, currency: 'EUR' },
+    balanceAmount: { amount: accountingBalanceOf(account, now, moving), currency: 'EUR' },
   }
 }
 
@@ -52,7 +58,7 @@ function toAccountResource(context: AisContext, account: PersonaAccount): Accoun
     psuStatus: bare.psuStatus,
     name: bare.name,
     currency: bare.currency,
-    ...(grant.balances ? { balances: [accountingBalance(account, context.now)] } : {}),
+    ...(grant.balances ? { balances: [accountingBalance(account, context.now, context.moving)] } : {}),
   }
 }
 

@@ -8,6 +8,7 @@ import type { BankResponse } from './bank-http.js'
 import { BankHttpError } from './bank-http.js'
 import type { AccountGrant, ConsentState, ConsentStore } from './consent-store.js'
 import type { Persona, PersonaAccount } from './personas.js'
+import type { MovingData } from './transaction-ledger.js'
 
 export interface AisContext {
   clientId: string
@@ -21,6 +22,8 @@ export interface AisContext {
   query: URLSearchParams
   body: Buffer
   now: number
+  /** Opt-in moving data (transaction-ledger.ts); undefined = the personas' fixed data. */
+  moving: MovingData | undefined
 }
 
 export type AisHandler = (context: AisContext) => BankResponse

@@ -18,6 +18,7 @@ import type { FaultInjector } from './fault-injector.js'
 import type { OAuthAuthority } from './oauth-authority.js'
 import { parisDay } from './paris-calendar.js'
 import type { Persona } from './personas.js'
+import type { MovingData } from './transaction-ledger.js'
 import { resourceIdOf } from './personas.js'
 import type { SignatureCheck, SignedRequest } from './signature-verifier.js'
 
@@ -42,6 +43,7 @@ export interface AisPipelineDeps {
   latencyMs: number
   limitAnswer: LimitAnswer
   faults: FaultInjector
+  moving: MovingData | undefined
 }
 
 /**
@@ -191,6 +193,7 @@ export async function handleAisRequest(
     query: url.searchParams,
     body,
     now,
+    moving: deps.moving,
   }
   return route.handler(context)
 }

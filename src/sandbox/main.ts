@@ -6,7 +6,7 @@
  * gone at exit, as the benchmark's bank runs), STET_CLIENT_ID
  * (PSDFR-ACPR-SANDBOX), SANDBOX_TLS (`true` for HTTPS + mTLS; plain HTTP otherwise), SANDBOX_LATENCY_MS (0),
  * SANDBOX_DAILY_LIMIT (4), SANDBOX_LIMIT_ANSWER (`429` or `403-TMRQ`), SANDBOX_BENCH_PERSONAS (`true` adds the
- * benchmark personas, personas.ts).
+ * benchmark personas, personas.ts), SANDBOX_MOVING (`true`: pending card entries dropped, balances follow bookings).
  */
 import { join, resolve } from 'node:path'
 import { loadOrCreateDevPki, sha256FingerprintHex } from '../pki/dev-pki.js'
@@ -44,6 +44,7 @@ async function main(): Promise<void> {
     limitAnswer,
     ...(memoryOnly ? {} : { dataDir: sandboxDataDir }),
     benchPersonas: process.env.SANDBOX_BENCH_PERSONAS === 'true',
+    ...(process.env.SANDBOX_MOVING === 'true' ? { moving: { since: Date.now() } } : {}),
     tls: useTls ? { keyPem: pki.server.keyPem, certPem: pki.server.certPem, caPem: pki.caCertPem } : undefined,
   })
   process.stdout.write(

@@ -27,10 +27,12 @@ import { loginHints, personaFinder } from './personas.js'
 import { openSandboxPersistence } from './sandbox-persistence.js'
 import type { SignatureMode } from './signature-verifier.js'
 import { createSignatureVerifier } from './signature-verifier.js'
+import type { MovingData } from './transaction-ledger.js'
 
 export type { LimitAnswer } from './ais-pipeline.js'
 export type { SandboxStats, SandboxStatsKey } from './daily-limit-counter.js'
 export type { SandboxFault } from './fault-injector.js'
+export type { MovingData } from './transaction-ledger.js'
 export { SANDBOX_OTP } from './login-page.js'
 export { NO_ACCOUNT_PSU } from './personas.js'
 
@@ -64,6 +66,11 @@ export interface SandboxOptions {
   dataDir?: string
   /** How the daily limit refuses: `429` (default) or `403-TMRQ`, a 403 with BPCE's code TMRQ (NOTES §5). */
   limitAnswer?: LimitAnswer
+  /**
+   * The personas' data moves (transaction-ledger.ts): some pending entries are dropped instead of booked, balances
+   * follow the entries booked since `since`. Default off: the fixed data most tests read.
+   */
+  moving?: MovingData
 }
 
 export interface SandboxBank {
@@ -158,6 +165,7 @@ export async function startSandboxBank(options: SandboxOptions): Promise<Sandbox
     latencyMs: options.latencyMs ?? 0,
     limitAnswer,
     faults,
+    moving: options.moving,
   }
 
   /** An armed fault on an OAuth endpoint (AIS faults are taken in the pipeline, after the count). */

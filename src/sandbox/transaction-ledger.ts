@@ -4,11 +4,29 @@
  * only slides the window. Shapes follow the bank, not OAS 1.5 (NOTES §6.4): string amounts, a bare-array
  * remittanceInformation, `resourceId: null` on card entries (as in the bank's example), only BOOK and OTHR statuses,
  * OTHR entries without bookingDate (Yolt's captures), entryReference formats by type, bankTransactionCode for pros.
+ *
+ * The data moves with the clock as an account does over a day: entries appear as their time passes, and pending
+ * (OTHR) ones are booked once they are older than PENDING_DAYS. With `MovingData` (opt-in, `SANDBOX_MOVING`), some
+ * pending card entries are dropped instead of booked (a card authorisation that never settled) and the accounting
+ * balance follows the entries booked since `since`. Both are drawn from (IBAN, day, index), never from the draws
+ * above, so the static history stays exactly what it was without the option.
  */
 import type { BankTransactionCode, TransactionResource } from '../stet-api/wire.js'
 import type { ActivityProfile, PersonaAccount } from './personas.js'
 import { resourceIdOf } from './personas.js'
 import { parisDay, parisDayBack, parisTimeOnDay, toParisIso } from './paris-calendar.js'
+
+/** Opt-in movement (the personas' fixed data is what most tests read). */
+export interface MovingData {
+  /** Epoch ms from which booked entries move the accounting balance (the sandbox's start, usually). */
+  readonly since: number
+}
+
+/**
+ * About one pending card payment in six is dropped rather than booked (an authorisation that never settled). Cards
+ * only: GEORGES keeps his "more than 200 transactions" over 62 days.
+ */
+const DROP_ONE_IN = 6
 
 export interface LedgerEntry {
   /** The instant the dateFrom/dateTo filters compare: bookingDate, or transactionDate for an OTHR entry. */
@@ -207,9 +225,16 @@ function draftsOfDay(
   return drafts
 }
 
+/** Whether a pending card entry is one that is dropped instead of booked: its own draw, from (IBAN, day, index). */
+function isDropped(account: PersonaAccount, draft: DraftEntry, index: number): boolean {
+  if (draft.kind !== 'card') return false
+  const random = createPrng(hashSeed(`${account.iban}|${parisDay(draft.at)}|drop|${index}`))
+  return Math.floor(random() * DROP_ONE_IN) === 0
+}
+
 function toEntry(draft: DraftEntry, activity: ActivityProfile, daysBack: number): LedgerEntry {
   const spec = KINDS[draft.kind]
-  const pending = spec.pendingWhenRecent && daysBack <= PENDING_DAYS
+  const pending = isPending(draft, daysBack)
   const resource: TransactionResource = {
     resourceId: spec.hasResourceId ? draft.reference : null,
     remittanceInformation: [draft.label],
@@ -227,15 +252,40 @@ function toEntry(draft: DraftEntry, activity: ActivityProfile, daysBack: number)
   return { at: draft.at, resource }
 }
 
-/** Every transaction of the account up to `nowMs` (over its activity window), newest first. */
-export function transactionsOf(account: PersonaAccount, nowMs: number): LedgerEntry[] {
+function isPending(draft: DraftEntry, daysBack: number): boolean {
+  return KINDS[draft.kind].pendingWhenRecent && daysBack <= PENDING_DAYS
+}
+
+/**
+ * Every transaction of the account up to `nowMs` (over its activity window), newest first. With `moving`, a dropped
+ * entry shows while pending and is gone once it would have been booked.
+ */
+export function transactionsOf(account: PersonaAccount, nowMs: number, moving?: MovingData): LedgerEntry[] {
   const activity = account.activity
   if (!activity) return []
   const entries: LedgerEntry[] = []
   for (let daysBack = 0; daysBack <= activity.daysBack; daysBack++) {
-    for (const draft of draftsOfDay(account, activity, nowMs, daysBack)) {
-      if (draft.at <= nowMs) entries.push(toEntry(draft, activity, daysBack))
-    }
+    draftsOfDay(account, activity, nowMs, daysBack).forEach((draft, index) => {
+      if (draft.at > nowMs) return
+      if (moving !== undefined && !isPending(draft, daysBack) && isDropped(account, draft, index)) return
+      entries.push(toEntry(draft, activity, daysBack))
+    })
   }
   return entries.sort((a, b) => b.at - a.at)
+}
+
+/**
+ * The accounting balance at `nowMs`: the persona's, plus (with `moving`) every entry booked by now whose date is on
+ * or after `moving.since`, as a decimal string with two digits.
+ */
+export function accountingBalanceOf(account: PersonaAccount, nowMs: number, moving?: MovingData): string {
+  if (moving === undefined) return account.balance
+  let cents = Math.round(Number(account.balance) * 100)
+  for (const { at, resource } of transactionsOf(account, nowMs, moving)) {
+    if (at < moving.since || resource.status !== 'BOOK') continue
+    const amount = Math.round(Number(resource.transactionAmount.amount) * 100)
+    cents += resource.creditDebitIndicator === 'CRDT' ? amount : -amount
+  }
+  const sign = cents < 0 ? '-' : ''
+  return `${sign}${(Math.abs(cents) / 100).toFixed(2)}`
 }

@@ -6,16 +6,19 @@
 import type { Caller } from '../auth/caller.js'
 import type { Clock } from '../clock.js'
 import type { StetClient } from '../stet/stet-client.js'
+import type { AccountJournal } from './account-journal.js'
 import type { BankReader, Fresh, OperationBudget } from './bank-reader.js'
 import { BadInputError, ConsentRequiredError } from './read-errors.js'
 import type { AccountRecord, BalanceRecord, IdentityRecord, OverdraftRecord, TransactionRecord } from './records.js'
 import { toBalance, toIdentity, toOverdraft, toTransaction } from './stet-mapping.js'
-import { decodeCursor, transactionWindowDateFrom } from './transaction-window.js'
+import { decodeCursor, transactionWindowDateFrom, transactionWindowStart } from './transaction-window.js'
 
 export interface AccountDataServiceDeps {
   readonly reader: BankReader
   readonly stet: StetClient
   readonly clock: Clock
+  /** Every bank answer for transactions is merged into the account's journal (transactionsSync). */
+  readonly journal: AccountJournal
 }
 
 type Grant = keyof AccountRecord['grants']
@@ -40,18 +43,35 @@ export class AccountDataService {
     )
   }
 
-  /** The account's whole readable window in one call; callers filter and page it (transaction-window.ts). */
-  transactions(caller: Caller, account: AccountRecord, op: OperationBudget): Promise<Fresh<TransactionRecord[]>> {
+  /**
+   * The account's whole readable window in one call; callers filter and page it (transaction-window.ts). Each answer
+   * the bank gives is merged into the account's journal, once per bank call (joiners of a flight share it).
+   * `refresh`: read the bank now (transactionsSync's `refresh: true`).
+   */
+  transactions(
+    caller: Caller,
+    account: AccountRecord,
+    op: OperationBudget,
+    options: { refresh?: boolean } = {},
+  ): Promise<Fresh<TransactionRecord[]>> {
     const resourceId = granted(account, 'transactions')
     return this.#deps.reader.read(
       caller,
       { bank: account.bank, iban: account.iban, method: 'transactions' },
       op,
       async (access) => {
-        const dateFrom = transactionWindowDateFrom(this.#deps.clock())
+        const now = this.#deps.clock()
+        const dateFrom = transactionWindowDateFrom(now)
         const txs = await this.#deps.stet.getTransactions(ref(caller, account), resourceId, { dateFrom }, access)
-        return txs.map(toTransaction)
+        const records = txs.map(toTransaction)
+        await this.#deps.journal.record(
+          { bank: account.bank, psu: caller.psuId, iban: account.iban },
+          records,
+          transactionWindowStart(now).toMillis(),
+        )
+        return records
       },
+      options,
     )
   }
 

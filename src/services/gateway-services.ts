@@ -6,6 +6,7 @@
 import type { AuditTrail } from '../audit/audit-trail.js'
 import type { FreshnessCache } from '../cache/freshness-cache.js'
 import type { FreshnessPolicy } from '../cache/freshness-policy.js'
+import type { JournalBackend } from '../cache/journal-backend.js'
 import type { RefusalMemory } from '../cache/refusal-memory.js'
 import type { DistributedLock } from '../cache/single-flight.js'
 import type { Clock } from '../clock.js'
@@ -16,6 +17,7 @@ import type { OAuthClient } from '../stet/oauth-client.js'
 import type { StetClient } from '../stet/stet-client.js'
 import type { TokenSource, TokenStore } from '../stet/token-source.js'
 import { AccountDataService } from './account-data-service.js'
+import { AccountJournal } from './account-journal.js'
 import { AccountsService } from './accounts-service.js'
 import { BankConnections } from './bank-connections.js'
 import { BankReader } from './bank-reader.js'
@@ -23,6 +25,11 @@ import { CompleteBankAuthorization } from './complete-bank-authorization.js'
 import { ConsentService } from './consent-service.js'
 import { DisconnectBank } from './disconnect-bank.js'
 import { StartBankAuthorization } from './start-bank-authorization.js'
+import { SyncCursorCodec } from './sync-cursor.js'
+import type { SyncEventSink } from './sync-events.js'
+import { NO_SYNC_EVENTS } from './sync-events.js'
+import type { JournalBounds } from './transaction-journal.js'
+import { TransactionsSyncService } from './transactions-sync-service.js'
 
 export interface ConnectionServices {
   readonly start: StartBankAuthorization
@@ -37,6 +44,8 @@ export interface GatewayServices {
   readonly reader: BankReader
   readonly consents: ConsentService
   readonly connections: ConnectionServices
+  readonly journal: AccountJournal
+  readonly sync: TransactionsSyncService
 }
 
 export interface GatewayServicesDeps {
@@ -61,6 +70,13 @@ export interface GatewayServicesDeps {
   readonly onStoreError: (error: unknown) => void
   /** The trail of unattended calls; absent: not kept (unit tests of other parts). */
   readonly audit?: AuditTrail
+  /** The transactions journals' store and bounds (JOURNAL_* settings). */
+  readonly journal: JournalBackend
+  readonly journalBounds: JournalBounds
+  /** Key material the sync cursors' MAC key is derived from (the token encryption keys: shared, durable). */
+  readonly cursorKeyMaterial: readonly Uint8Array[]
+  /** Where TRANSACTIONS_UPDATED and the other partner events go (the webhook outbox); default: nowhere. */
+  readonly syncEvents?: SyncEventSink
 }
 
 export function createGatewayServices(deps: GatewayServicesDeps): GatewayServices {
@@ -78,13 +94,25 @@ export function createGatewayServices(deps: GatewayServicesDeps): GatewayService
     onStoreError: deps.onStoreError,
   })
   const accounts = new AccountsService({ reader, stet, defaultBank: deps.defaultBank })
+  const journal = new AccountJournal({
+    tpp: deps.tpp,
+    backend: deps.journal,
+    cursors: new SyncCursorCodec(deps.cursorKeyMaterial),
+    events: deps.syncEvents ?? NO_SYNC_EVENTS,
+    clock,
+    bounds: deps.journalBounds,
+    onStoreError: deps.onStoreError,
+  })
+  const data = new AccountDataService({ reader, stet, clock, journal })
   const list = new BankConnections({ connections, tokenStore, clock })
   const consents = new ConsentService({ reader, stet, accounts, connections, bankConnections: list, clock })
   return {
     accounts,
-    data: new AccountDataService({ reader, stet, clock }),
+    data,
     reader,
     consents,
+    journal,
+    sync: new TransactionsSyncService({ journal, reader, data }),
     connections: {
       start: new StartBankAuthorization({
         accounts,

@@ -2,6 +2,7 @@ import path from 'node:path'
 import Keyv from 'keyv'
 import { NdjsonAuditLog } from '../audit/ndjson-audit-log.js'
 import { cacheCodec } from '../cache/cache-codec.js'
+import { LmdbJournalBackend } from '../cache/lmdb-journal-backend.js'
 import { LmdbKeyvStore } from '../cache/lmdb-keyv-store.js'
 import { processLocalLock } from '../cache/single-flight.js'
 import { EmbeddedLedger } from '../quota/embedded-ledger.js'
@@ -20,7 +21,8 @@ export async function openEmbeddedStores(
   await ensurePrivateDir(options.dataDir)
   const quotaDir = path.join(options.dataDir, 'quota')
   const cacheDir = path.join(options.dataDir, 'cache')
-  await Promise.all([ensurePrivateDir(quotaDir), ensurePrivateDir(cacheDir)])
+  const journalDir = path.join(options.dataDir, 'journal')
+  await Promise.all([ensurePrivateDir(quotaDir), ensurePrivateDir(cacheDir), ensurePrivateDir(journalDir)])
   const ledger = new EmbeddedLedger({
     dir: quotaDir,
     policy: deps.policy,
@@ -35,7 +37,9 @@ export async function openEmbeddedStores(
   sweep.unref()
   const records = await LmdbRecordBackend.open(path.join(options.dataDir, 'tokens'), deps.clock)
   const audit = await NdjsonAuditLog.open(path.join(options.dataDir, 'audit'))
-  await Promise.all([restrictFiles(quotaDir), restrictFiles(cacheDir)])
+  // Bank data too (DESIGN inv. 12).
+  const journal = new LmdbJournalBackend(journalDir)
+  await Promise.all([restrictFiles(quotaDir), restrictFiles(cacheDir), restrictFiles(journalDir)])
   const keyv = new Keyv({ store: cacheStore, namespace: 'cache', throwOnErrors: true, ...cacheCodec })
   return {
     ledger,
@@ -46,9 +50,11 @@ export async function openEmbeddedStores(
     connections: new ConnectionStore(records, deps.sealer, { tpp: deps.tpp }),
     pending: new PendingAuthorizationStore(records, deps.sealer, { tpp: deps.tpp }),
     audit,
+    journal,
     close: async () => {
       clearInterval(sweep)
       await audit.close()
+      await journal.close()
       await ledger.close()
       await cacheStore.disconnect()
       await records.close()

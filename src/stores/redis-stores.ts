@@ -3,6 +3,7 @@ import Keyv from 'keyv'
 import { RedisAuditLog } from '../audit/redis-audit-log.js'
 import type { RedisClientType } from 'redis'
 import { cacheCodec } from '../cache/cache-codec.js'
+import { RedisJournalBackend } from '../cache/redis-journal-backend.js'
 import { RedisLock } from '../cache/redis-lock.js'
 import { RedisLedger } from '../quota/redis-ledger.js'
 import type { RedisConnection, RedisTarget } from '../redis/redis-connection.js'
@@ -95,6 +96,7 @@ export async function openRedisStores(
       prefix: options.prefix,
       waitReplicas: options.waitReplicas ?? 0,
     }),
+    journal: new RedisJournalBackend(client, { prefix: `${options.prefix}journal:` }),
     close: async () => {
       await ledger.close()
       if (cacheClient !== undefined) {

@@ -5,6 +5,7 @@
  */
 import type { Keyv } from 'keyv'
 import type { AuditLog } from '../audit/audit-log.js'
+import type { JournalBackend } from '../cache/journal-backend.js'
 import type { DistributedLock } from '../cache/single-flight.js'
 import type { Clock } from '../clock.js'
 import type { Config } from '../config/config.js'
@@ -31,6 +32,8 @@ export interface StateStores {
   readonly pending: PendingAuthorizationStore
   /** The trail of unattended calls (issue 17). */
   readonly audit: AuditLog
+  /** The transactions journals (services/transaction-journal.ts). */
+  readonly journal: JournalBackend
   /** Closes everything the backend opened, in the right order. */
   close(): Promise<void>
 }

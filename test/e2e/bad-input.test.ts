@@ -239,6 +239,14 @@ const ROWS: readonly Row[] = [
     limit: 'cost',
   },
   {
+    name: 'over LIMIT_COST with transactionsSync pages (costed at `first` changes per list)',
+    query: `query Q($n: Int) { ${fields(20, (i) => `s${i}: transactionsSync(accountId: "x", first: $n) { added { ${NODE} details { content } } modified { ${NODE} } removed }`)} }`,
+    variables: { n: 500 },
+    status: 400,
+    code: 'OPERATION_LIMIT_EXCEEDED',
+    limit: 'cost',
+  },
+  {
     name: 'over LIMIT_SELECTIONS (a fragment bomb: each fragment spreads the next twice)',
     query: `{ ...B0 } ${fields(16, (i) => `fragment B${i} on Query { ...B${i + 1} __typename ...B${i + 1} }`)} fragment B16 on Query { __typename }`,
     status: 400,

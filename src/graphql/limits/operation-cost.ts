@@ -8,6 +8,7 @@
 import { isListType, isNonNullType, type GraphQLOutputType } from 'graphql'
 import type { ComplexityEstimator } from 'graphql-query-complexity'
 import { MAX_PAGE_SIZE } from '../../services/transaction-window.js'
+import { DEFAULT_SYNC_PAGE, MAX_SYNC_PAGE } from '../../services/transactions-sync-service.js'
 
 export interface CostOptions {
   readonly accountsListSize: number
@@ -24,6 +25,14 @@ export function createCostEstimator(options: CostOptions): ComplexityEstimator {
         return 1 + options.accountsListSize * childComplexity
       case 'Account.transactions':
         return 1 + pageSize(args.first) * childComplexity
+      case 'Query.transactionsSync':
+        // At most `first` changes in all, but costed as `first` of each list: a bound, not an estimate.
+        return 1 + syncPageSize(args.first) * childComplexity
+      case 'TransactionsSync.added':
+      case 'TransactionsSync.modified':
+      case 'TransactionsSync.removed':
+        // Already counted `first` times by the query field.
+        return 1 + childComplexity
       case 'TransactionConnection.edges':
         // Already counted `first` times by the page itself.
         return 1 + childComplexity
@@ -42,6 +51,12 @@ function pageSize(first: unknown): number {
   return typeof first === 'number' && Number.isInteger(first) && first >= 1 && first <= MAX_PAGE_SIZE
     ? first
     : MAX_PAGE_SIZE
+}
+
+function syncPageSize(first: unknown): number {
+  return typeof first === 'number' && Number.isInteger(first) && first >= 1 && first <= MAX_SYNC_PAGE
+    ? first
+    : DEFAULT_SYNC_PAGE
 }
 
 function isList(type: GraphQLOutputType): boolean {
