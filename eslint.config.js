@@ -8,7 +8,20 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 //   http, auth, stores: the edge and the wiring beside the root; config, errors, clock, observability: leaves
 //   sandbox: stet-api, pki, clock only (it is the referee: no gateway code on both sides).
 // Each rule names the folders a file may NOT import; static imports, re-exports and dynamic `import()` alike.
-const ALL = ['graphql', 'services', 'quota', 'cache', 'stet', 'stet-api', 'sandbox', 'pki', 'auth', 'http', 'stores']
+const ALL = [
+  'graphql',
+  'services',
+  'quota',
+  'cache',
+  'stet',
+  'stet-api',
+  'sandbox',
+  'pki',
+  'auth',
+  'http',
+  'stores',
+  'webhooks',
+]
 const ALL_FILES = ['config', 'errors', 'clock', 'server', 'main']
 const layer = (files, forbiddenDirs, forbiddenFiles = []) => {
   const what = files[0]
@@ -74,10 +87,12 @@ export default tseslint.config(
   ),
   layer(['src/stet/**'], except('stet', 'stet-api', 'pki'), ['server', 'main']),
   layer(['src/quota/**', 'src/cache/**'], except('quota', 'cache', 'stet-api'), ['server', 'main']),
-  layer(['src/stores/**'], except('stores', 'quota', 'cache', 'stet', 'stet-api'), ['server', 'main']),
+  layer(['src/stores/**'], except('stores', 'quota', 'cache', 'stet', 'stet-api', 'webhooks'), ['server', 'main']),
+  // webhooks/: the outbox, its stores, signing and delivery; knows nothing of the bank (services map the events).
+  layer(['src/webhooks/**'], except('webhooks', 'cache'), ['server', 'main']),
   // services/ reads and writes the connection and pending-authorisation records through stores/ (issue 13), which
   // itself imports only quota/, cache/ and stet/: still one way.
-  layer(['src/services/**'], except('services', 'quota', 'cache', 'stet', 'stet-api', 'auth', 'stores'), [
+  layer(['src/services/**'], except('services', 'quota', 'cache', 'stet', 'stet-api', 'auth', 'stores', 'webhooks'), [
     'server',
     'main',
   ]),

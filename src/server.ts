@@ -43,6 +43,11 @@ import { RecordSealer } from './stet/record-sealer.js'
 import { StetClient } from './stet/stet-client.js'
 import { TokenSource } from './stet/token-source.js'
 import { openStateStores } from './stores/state-stores.js'
+import { jwksRoute } from './http/jwks-route.js'
+import { RefreshScheduler } from './services/refresh-scheduler.js'
+import type { SyncEventSink } from './services/sync-events.js'
+import { DeliveryWorker } from './webhooks/delivery-worker.js'
+import { loadWebhookSigner, type WebhookSigner } from './webhooks/webhook-signer.js'
 
 export interface GatewayOptions {
   readonly clock?: Clock
@@ -59,6 +64,12 @@ export interface Gateway {
   readonly credentials: CredentialsVerdict
   readonly readiness: Readiness
   readonly services: Services
+  /** The refresh scheduler and the webhook deliveries (issue 17). */
+  readonly sync: {
+    readonly scheduler: RefreshScheduler
+    readonly deliveries: DeliveryWorker
+    readonly signer: WebhookSigner
+  }
   /** A development bearer token (sandbox mode only). */
   devToken(psuId: string, options?: { present?: boolean; banks?: string[] }): Promise<string>
   close(): Promise<void>
@@ -153,8 +164,17 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       { clientId: config.stet.clientId, baseUrlFor, clientSetting: settings.clientId },
       { dispatcher },
     )
+    // Bound once the services exist: the token source is built before them.
+    const late: { events?: SyncEventSink } = {}
     // The same lease as the reads' single-flight: with Redis, one refresh per connection across every replica.
-    const tokens = new TokenSource({ store: tokenStore, refresher: oauth, clock, lease: lock })
+    const tokens = new TokenSource({
+      store: tokenStore,
+      refresher: oauth,
+      clock,
+      lease: lock,
+      onRefreshRefused: (ref) =>
+        void late.events?.emit({ type: 'REAUTHORIZATION_REQUIRED', bank: ref.bank, psuId: ref.psuId, at: clock() }),
+    })
     const stet = new StetClient(
       {
         clientId: config.stet.clientId,
@@ -169,6 +189,24 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       { tokens, clock, dispatcher },
     )
     const t = config.stet.timeouts
+    const hooks = config.sync.webhooks
+    const urls = { allowInsecure: hooks.allowInsecureUrls }
+    const signer = await loadWebhookSigner({
+      dataDir: config.dataDir,
+      ...(hooks.signingKeyFile === undefined ? {} : { keyFile: hooks.signingKeyFile }),
+    })
+    const deliveries = new DeliveryWorker(
+      { store: stores.webhooks, lock, signer, urls, wallClock: systemClock, logger },
+      {
+        pollMs: hooks.pollMs,
+        timeoutMs: hooks.timeoutMs,
+        maxAttempts: hooks.maxAttempts,
+        retryBaseMs: hooks.retryBaseMs,
+        retryMaxMs: hooks.retryMaxMs,
+        concurrency: 8,
+      },
+    )
+    closers.push(() => deliveries.close())
     const services = createGatewayServices({
       tpp,
       defaultBank: config.stet.defaultBank,
@@ -189,7 +227,33 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       // The bank app's universal links are live hosts: no use in front of a sandbox (NOTES §1).
       app2AppBaseUrlFor: config.stet.environment === 'live' ? resolveApp2AppAuthorizeBaseUrl : undefined,
       onStoreError: (error) => logger.warn({ err: String(error) }, 'cache store error'),
+      webhooks: {
+        store: stores.webhooks,
+        urls,
+        maxPerConnection: hooks.maxPerConnection,
+        wallClock: systemClock,
+        onEnqueued: () => deliveries.kick(),
+        logger,
+      },
     })
+    late.events = services.webhooks
+    const scheduler = new RefreshScheduler(
+      {
+        connections,
+        bankConnections: services.connections.list,
+        accounts: services.accounts,
+        data: services.data,
+        reader: services.reader,
+        cache,
+        store: stores.webhooks,
+        lock,
+        events: services.webhooks,
+        clock,
+        logger,
+      },
+      config.sync.refresh,
+    )
+    closers.push(() => scheduler.close())
 
     readiness.add({
       name: 'store',
@@ -312,10 +376,17 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       markTimedOut: (context, afterMs) => {
         context.budget.timedOutAfterMs = afterMs
       },
-      routes: [...healthRoutes(readiness), metricsRoute(metrics)],
+      routes: [
+        ...healthRoutes(readiness),
+        metricsRoute(metrics),
+        jwksRoute('/.well-known/webhook-jwks.json', signer.jwks),
+      ],
       logger,
     })
     serving.handler = handler
+    // After the personas are linked: a first slot then finds them.
+    deliveries.start()
+    scheduler.start()
     readiness.running()
     const { port } = listener
     const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? 'localhost' : config.http.host
@@ -327,6 +398,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       credentials: lastVerdict,
       readiness,
       services,
+      sync: { scheduler, deliveries, signer },
       devToken,
       close,
     }

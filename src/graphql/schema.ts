@@ -5,6 +5,7 @@ import { AccountResolver } from './account/account.resolver.js'
 import { ConnectionResolver } from './connection/connection.resolver.js'
 import { IdentityResolver } from './identity/identity.resolver.js'
 import { TransactionResolver } from './transaction/transaction.resolver.js'
+import { WebhookResolver } from './webhook/webhook.resolver.js'
 
 /** `query Q @cacheOnly { … }`: every bank-backed field is served from the cache; nothing is spent. */
 export const cacheOnlyDirective = new GraphQLDirective({
@@ -15,7 +16,7 @@ export const cacheOnlyDirective = new GraphQLDirective({
 
 export async function buildGatewaySchema(options: { emitSchemaFile?: string } = {}): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [AccountResolver, TransactionResolver, IdentityResolver, ConnectionResolver],
+    resolvers: [AccountResolver, TransactionResolver, IdentityResolver, ConnectionResolver, WebhookResolver],
     // type-graphql replaces the directive list it is given: the standard ones (@skip, @include, @deprecated,
     // @specifiedBy) must be named too, or clients that use them (Apollo Client, Relay, urql) break.
     directives: [...specifiedDirectives, cacheOnlyDirective],

@@ -71,6 +71,8 @@ export interface BankReaderDeps {
   /** The bank's consent refusals, remembered until the consent changes (DESIGN inv. 11). */
   readonly refusals: RefusalMemory
   readonly onStoreError?: (error: unknown) => void
+  /** The ledger refused a read of this key (served stale or QUOTA_EXHAUSTED): the QUOTA_EXHAUSTED webhook. */
+  readonly onQuotaRefused?: (parts: QuotaKeyParts, nextAllowedAt: number | null) => void
 }
 
 /** Errors after which the last good value may still be served (the data itself is not in question). */
@@ -249,7 +251,10 @@ export class BankReader {
       if (cached !== undefined && this.#deps.policy.isFresh(cached.fetchedAt, budgetOf(status, now), now)) {
         return fromCache(cached, false)
       }
-      if (cached !== undefined && status.remaining <= 0) return fromCache(cached, true)
+      if (cached !== undefined && status.remaining <= 0) {
+        this.#deps.onQuotaRefused?.(parts, status.nextAllowedAt)
+        return fromCache(cached, true)
+      }
       // The bank already refused this under the consent in force: say so again without spending (inv. 11).
       if (await this.#isRefused(key)) throw new RememberedRefusalError()
 
@@ -300,6 +305,7 @@ export class BankReader {
       throw error
     }
     if (outcome.kind === 'refused') {
+      this.#deps.onQuotaRefused?.(parts, outcome.nextAllowedAt)
       if (cached !== undefined) return fromCache(cached, true)
       throw new QuotaExhaustedError(outcome.nextAllowedAt)
     }

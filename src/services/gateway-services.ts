@@ -22,6 +22,11 @@ import { CompleteBankAuthorization } from './complete-bank-authorization.js'
 import { ConsentService } from './consent-service.js'
 import { DisconnectBank } from './disconnect-bank.js'
 import { StartBankAuthorization } from './start-bank-authorization.js'
+import type { Logger } from '../observability/logger.js'
+import type { WebhookStore } from '../webhooks/webhook-store.js'
+import type { Resolve, WebhookUrlPolicy } from '../webhooks/webhook-url.js'
+import { encodeAccountId } from './account-id.js'
+import { Webhooks } from './webhooks.js'
 
 export interface ConnectionServices {
   readonly start: StartBankAuthorization
@@ -36,6 +41,8 @@ export interface GatewayServices {
   readonly reader: BankReader
   readonly consents: ConsentService
   readonly connections: ConnectionServices
+  /** Partners' webhooks; also the sink every sync event goes to. */
+  readonly webhooks: Webhooks
 }
 
 export interface GatewayServicesDeps {
@@ -58,10 +65,21 @@ export interface GatewayServicesDeps {
   readonly redirectUris: readonly string[]
   readonly app2AppBaseUrlFor: ((bank: string) => string) | undefined
   readonly onStoreError: (error: unknown) => void
+  readonly webhooks: {
+    readonly store: WebhookStore
+    readonly urls: WebhookUrlPolicy
+    readonly maxPerConnection: number
+    readonly wallClock: Clock
+    readonly onEnqueued: () => void
+    readonly logger: Logger
+    readonly resolve?: Resolve
+  }
 }
 
 export function createGatewayServices(deps: GatewayServicesDeps): GatewayServices {
   const { clock, stet, oauth, tokens, tokenStore, connections, pending } = deps
+  // Late-bound: the sink needs the accounts service, which needs the reader, which reports refusals to the sink.
+  const late: { webhooks?: Webhooks } = {}
   const reader = new BankReader({
     tpp: deps.tpp,
     cache: deps.cache,
@@ -72,13 +90,28 @@ export function createGatewayServices(deps: GatewayServicesDeps): GatewayService
     lockTtlMs: deps.lockTtlMs,
     refusals: deps.refusals,
     onStoreError: deps.onStoreError,
+    onQuotaRefused: (parts, nextAllowedAt) => {
+      if (nextAllowedAt === null) return
+      void late.webhooks?.emit({
+        type: 'QUOTA_EXHAUSTED',
+        bank: parts.bank,
+        psuId: parts.psu,
+        at: clock(),
+        ...(parts.iban === undefined ? {} : { accountId: encodeAccountId(parts.bank, parts.iban) }),
+        method: parts.method.toUpperCase(),
+        nextAllowedAt,
+      })
+    },
   })
   const accounts = new AccountsService({ reader, stet, defaultBank: deps.defaultBank })
+  const webhooks = new Webhooks({ ...deps.webhooks, accounts, clock })
+  late.webhooks = webhooks
   const list = new BankConnections({ connections, tokenStore, clock })
   const consents = new ConsentService({ reader, stet, accounts, connections, bankConnections: list, clock })
   return {
     accounts,
-    data: new AccountDataService({ reader, stet, clock }),
+    data: new AccountDataService({ reader, stet, clock, events: webhooks }),
+    webhooks,
     reader,
     consents,
     connections: {

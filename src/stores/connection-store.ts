@@ -46,6 +46,18 @@ export class ConnectionStore {
   async set(ref: ConnectionRef, facts: ConnectionFacts): Promise<void> {
     const sealed = await this.#sealer.seal({ typ: 'connection', bank: ref.bank, psu: ref.psuId }, facts)
     await this.#backend.set(this.#key(ref), sealed)
+    // The index the refresh scheduler walks: written after the record, so a listed connection always has one.
+    await this.#backend.addMember(this.#indexName(), JSON.stringify([ref.bank, ref.psuId]))
+  }
+
+  /** Every connection ever recorded (disconnected ones too: their facts say so). */
+  async list(): Promise<ConnectionRef[]> {
+    const members = await this.#backend.members(this.#indexName())
+    return members.map((m) => JSON.parse(m) as [string, string]).map(([bank, psuId]) => ({ bank, psuId }))
+  }
+
+  #indexName(): string {
+    return `connections:${this.#tpp}`
   }
 
   #key(ref: ConnectionRef): string {

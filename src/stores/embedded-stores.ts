@@ -10,6 +10,7 @@ import { LmdbRecordBackend } from './lmdb-record-backend.js'
 import { PendingAuthorizationStore } from './pending-authorizations.js'
 import { ensurePrivateDir, restrictFiles } from './private-files.js'
 import type { StateStoreDeps, StateStores } from './state-stores.js'
+import { EmbeddedWebhookStore } from '../webhooks/embedded-webhook-store.js'
 
 /** lmdb under DATA_DIR: one process owns it; its in-process single-flight is the whole story. */
 export async function openEmbeddedStores(
@@ -33,7 +34,10 @@ export async function openEmbeddedStores(
   const sweep = setInterval(() => void cacheStore.sweepExpired(Date.now()).catch(() => undefined), 3600_000)
   sweep.unref()
   const records = await LmdbRecordBackend.open(path.join(options.dataDir, 'tokens'), deps.clock)
-  await Promise.all([restrictFiles(quotaDir), restrictFiles(cacheDir)])
+  const webhooksDir = path.join(options.dataDir, 'webhooks')
+  await ensurePrivateDir(webhooksDir)
+  const webhooks = new EmbeddedWebhookStore({ dir: webhooksDir, clock: deps.clock })
+  await Promise.all([restrictFiles(quotaDir), restrictFiles(cacheDir), restrictFiles(webhooksDir)])
   return {
     ledger,
     keyv: new Keyv({ store: cacheStore, namespace: 'cache', throwOnErrors: true, ...cacheCodec }),
@@ -41,8 +45,10 @@ export async function openEmbeddedStores(
     tokenStore: new SealedTokenStore(records, deps.sealer, { tpp: deps.tpp, clock: deps.clock }),
     connections: new ConnectionStore(records, deps.sealer, { tpp: deps.tpp }),
     pending: new PendingAuthorizationStore(records, deps.sealer, { tpp: deps.tpp }),
+    webhooks,
     close: async () => {
       clearInterval(sweep)
+      await webhooks.close()
       await ledger.close()
       await cacheStore.disconnect()
       await records.close()

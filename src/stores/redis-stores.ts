@@ -11,6 +11,7 @@ import { ConnectionStore } from './connection-store.js'
 import { PendingAuthorizationStore } from './pending-authorizations.js'
 import { RedisRecordBackend } from './redis-record-backend.js'
 import type { StateStoreDeps, StateStores } from './state-stores.js'
+import { RedisWebhookStore } from '../webhooks/redis-webhook-store.js'
 
 /**
  * One Redis, or one Redis Cluster, for every replica. Commands fail fast while a node is down (no offline queue):
@@ -65,6 +66,7 @@ export async function openRedisStores(
     ),
     connections: new ConnectionStore(records, deps.sealer, { tpp: deps.tpp }),
     pending: new PendingAuthorizationStore(records, deps.sealer, { tpp: deps.tpp }),
+    webhooks: new RedisWebhookStore(client, { prefix: options.prefix }),
     close: async () => {
       await ledger.close()
       if (isCluster(client)) {
