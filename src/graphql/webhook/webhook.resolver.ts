@@ -31,7 +31,10 @@ export class WebhookResolver {
   @Mutation(() => Boolean, {
     description: "Removes a webhook with its pending deliveries. NOT_FOUND for an id that is not the caller's.",
   })
-  async unregisterWebhook(@Arg('id', () => ID) id: string, @Ctx() ctx: GatewayContext): Promise<boolean> {
+  async unregisterWebhook(
+    @Arg('id', () => ID, { description: 'The webhook to remove.' }) id: string,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<boolean> {
     await ctx.services.webhooks.unregister(ctx.caller, id)
     return true
   }
@@ -51,7 +54,7 @@ export class WebhookResolver {
     return dead.map(toDelivery)
   }
 
-  @FieldResolver(() => GraphQLDateTime)
+  @FieldResolver(() => GraphQLDateTime, { description: 'When it was registered.' })
   createdAt(@Root() webhook: WebhookRecord): Date {
     return new Date(webhook.createdAt)
   }

@@ -7,7 +7,7 @@ export class WebhookDelivery {
   @Field(() => ID, { description: "The event's idempotency id (the body's id, the Webhook-Id header)." })
   id!: string
 
-  @Field(() => WebhookEvent)
+  @Field(() => WebhookEvent, { description: 'The event it carried.' })
   event!: WebhookEvent
 
   @Field(() => GraphQLDateTime, { description: 'When the event was put in the outbox.' })
@@ -28,7 +28,7 @@ export class WebhookDelivery {
 
 @ObjectType({ description: "A partner's endpoint for one PSU connection (the caller's PSU at one bank)." })
 export class Webhook {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Names the webhook in unregisterWebhook and in every body it receives (webhookId).' })
   id!: string
 
   @Field(() => String, { description: 'The 5-digit bank code of the connection.' })
@@ -37,9 +37,9 @@ export class Webhook {
   @Field(() => String, { description: 'Where each event is POSTed (JSON, signed: see the README).' })
   url!: string
 
-  @Field(() => [WebhookEvent])
+  @Field(() => [WebhookEvent], { description: 'The events it receives.' })
   events!: WebhookEvent[]
 
-  @Field(() => GraphQLDateTime)
+  @Field(() => GraphQLDateTime, { description: 'When it was registered.' })
   createdAt!: Date
 }
