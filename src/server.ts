@@ -172,8 +172,8 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       refresher: oauth,
       clock,
       lease: lock,
-      onRefreshRefused: (ref) =>
-        void late.events?.emit({ type: 'REAUTHORIZATION_REQUIRED', bank: ref.bank, psuId: ref.psuId, at: clock() }),
+      onRefreshRefused: async (ref) =>
+        late.events?.emit({ type: 'REAUTHORIZATION_REQUIRED', bank: ref.bank, psuId: ref.psuId, at: clock() }),
     })
     const stet = new StetClient(
       {

@@ -71,8 +71,11 @@ export interface BankReaderDeps {
   /** The bank's consent refusals, remembered until the consent changes (DESIGN inv. 11). */
   readonly refusals: RefusalMemory
   readonly onStoreError?: (error: unknown) => void
-  /** The ledger refused a read of this key (served stale or QUOTA_EXHAUSTED): the QUOTA_EXHAUSTED webhook. */
-  readonly onQuotaRefused?: (parts: QuotaKeyParts, nextAllowedAt: number | null) => void
+  /**
+   * The ledger refused a read of this key (served stale or QUOTA_EXHAUSTED): the QUOTA_EXHAUSTED webhook, in the
+   * outbox before the read answers. Must not throw.
+   */
+  readonly onQuotaRefused?: (parts: QuotaKeyParts, nextAllowedAt: number | null) => Promise<void>
 }
 
 /** Errors after which the last good value may still be served (the data itself is not in question). */
@@ -252,7 +255,7 @@ export class BankReader {
         return fromCache(cached, false)
       }
       if (cached !== undefined && status.remaining <= 0) {
-        this.#deps.onQuotaRefused?.(parts, status.nextAllowedAt)
+        await this.#deps.onQuotaRefused?.(parts, status.nextAllowedAt)
         return fromCache(cached, true)
       }
       // The bank already refused this under the consent in force: say so again without spending (inv. 11).
@@ -305,7 +308,7 @@ export class BankReader {
       throw error
     }
     if (outcome.kind === 'refused') {
-      this.#deps.onQuotaRefused?.(parts, outcome.nextAllowedAt)
+      await this.#deps.onQuotaRefused?.(parts, outcome.nextAllowedAt)
       if (cached !== undefined) return fromCache(cached, true)
       throw new QuotaExhaustedError(outcome.nextAllowedAt)
     }

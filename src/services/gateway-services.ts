@@ -90,9 +90,9 @@ export function createGatewayServices(deps: GatewayServicesDeps): GatewayService
     lockTtlMs: deps.lockTtlMs,
     refusals: deps.refusals,
     onStoreError: deps.onStoreError,
-    onQuotaRefused: (parts, nextAllowedAt) => {
+    onQuotaRefused: async (parts, nextAllowedAt) => {
       if (nextAllowedAt === null) return
-      void late.webhooks?.emit({
+      await late.webhooks?.emit({
         type: 'QUOTA_EXHAUSTED',
         bank: parts.bank,
         psuId: parts.psu,

@@ -102,7 +102,7 @@ export class TokenSource {
   readonly #pending = new Map<string, Promise<StoredTokens>>()
 
   readonly #lease: RefreshLease | undefined
-  readonly #onRefreshRefused: ((ref: ConnectionRef) => void) | undefined
+  readonly #onRefreshRefused: ((ref: ConnectionRef) => Promise<void>) | undefined
   readonly #leaseTtlMs: number
 
   constructor(
@@ -112,7 +112,7 @@ export class TokenSource {
       clock: Clock
       lease?: RefreshLease
       /** The bank refused the refresh token and it was dropped: the connection needs the PSU again (a webhook). */
-      onRefreshRefused?: (ref: ConnectionRef) => void
+      onRefreshRefused?: (ref: ConnectionRef) => Promise<void>
     },
     options: TokenSourceOptions = {},
   ) {
@@ -241,7 +241,9 @@ export class TokenSource {
         // refused ours. Its new tokens are in the shared store; use them rather than ask the PSU again.
         const current = await this.#store.get(ref)
         if (current !== undefined && current.refreshToken !== stored.refreshToken && isUsable(current)) return current
-        if (await this.#forgetIfUnchanged(ref, stored.refreshToken)) this.#onRefreshRefused?.(ref)
+        if (await this.#forgetIfUnchanged(ref, stored.refreshToken)) {
+          await this.#onRefreshRefused?.(ref).catch(() => undefined)
+        }
       }
       throw error
     }

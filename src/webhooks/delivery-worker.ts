@@ -103,11 +103,15 @@ export class DeliveryWorker {
     return counts.reduce((a, b) => a + b, 0)
   }
 
+  /**
+   * Stops at once: an attempt in flight is cut (its delivery stays the head and goes again after the restart, with
+   * the same id), so a slow receiver never holds up a shutdown.
+   */
   async close(): Promise<void> {
     this.#phase = 'stopped'
     if (this.#timer !== undefined) clearInterval(this.#timer)
+    await this.#agent.destroy().catch(() => undefined)
     await this.#pass
-    await this.#agent.close()
   }
 
   async #drain(webhookId: string): Promise<number> {
@@ -123,6 +127,8 @@ export class DeliveryWorker {
         if (head === undefined || hook === undefined) break
         attempts++
         const outcome = await this.#attempt(hook.url, head)
+        // Cut by close(): not the receiver's failure, and not one of its attempts.
+        if (this.#isStopped()) break
         const now = this.#deps.wallClock()
         if (outcome.ok) {
           await this.#deps.store.delivered(webhookId, head.id, now)
@@ -172,6 +178,10 @@ export class DeliveryWorker {
     } catch (error) {
       return { ok: false, error: describe(error) }
     }
+  }
+
+  #isStopped(): boolean {
+    return this.#phase === 'stopped'
   }
 
   /** Full jitter: uniform in [0, min(max, base × 2^(n−1))], at least 1 ms. */

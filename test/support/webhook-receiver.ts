@@ -11,7 +11,15 @@ export interface ReceivedDelivery {
   readonly signature: string
   readonly attempt: string
   readonly body: string
-  readonly json: { id: string; type: string; createdAt: string; webhookId: string; data: Record<string, unknown> }
+  readonly json: {
+    id: string
+    type: string
+    createdAt: string
+    webhookId: string
+    bank: string
+    psuId: string
+    data: Record<string, unknown>
+  }
   /** What the receiver answered (`hang`: nothing). */
   readonly answered: number | 'hang'
 }
