@@ -10,7 +10,7 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled'
 import { createCallerAuthentication } from './auth/caller-authentication.js'
-import { loadTrustedDocuments, trustedDocumentsPlugin } from './auth/trusted-documents.js'
+import { loadPartnerDocuments, trustedDocumentsPlugin } from './auth/trusted-documents.js'
 import { FreshnessCache } from './cache/freshness-cache.js'
 import { FreshnessPolicy } from './cache/freshness-policy.js'
 import { RefusalMemory } from './cache/refusal-memory.js'
@@ -71,7 +71,7 @@ export interface Gateway {
     readonly signer: WebhookSigner
   }
   /** A development bearer token (sandbox mode only). */
-  devToken(psuId: string, options?: { present?: boolean; banks?: string[] }): Promise<string>
+  devToken(psuId: string, options?: { present?: boolean; banks?: string[]; clientId?: string }): Promise<string>
   close(): Promise<void>
 }
 
@@ -319,14 +319,19 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       clock,
       logger,
     })
-    const devToken = (psuId: string, opts: { present?: boolean; banks?: string[] } = {}): Promise<string> => {
+    const devToken = (
+      psuId: string,
+      opts: { present?: boolean; banks?: string[]; clientId?: string } = {},
+    ): Promise<string> => {
       if (auth.issueDevToken === undefined) throw new Error('development tokens are only available in sandbox mode')
-      return auth.issueDevToken({ psuId, present: opts.present ?? false, banks: opts.banks ?? [] }, 12 * 3600)
+      const claims = { psuId, present: opts.present ?? false, banks: opts.banks ?? [] }
+      return auth.issueDevToken(
+        opts.clientId === undefined ? claims : { ...claims, clientId: opts.clientId },
+        12 * 3600,
+      )
     }
     const trustedDocuments =
-      config.auth.trustedDocumentsFile === undefined
-        ? undefined
-        : await loadTrustedDocuments(config.auth.trustedDocumentsFile)
+      config.auth.trustedDocuments.length === 0 ? undefined : await loadPartnerDocuments(config.auth.trustedDocuments)
 
     const schema = await buildGatewaySchema()
     const limits = createOperationLimits(config.limits)

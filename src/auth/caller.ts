@@ -12,4 +12,6 @@ export interface Caller {
   readonly presence: PsuContext | undefined
   /** Bank codes this caller may read; the default bank when the token names none. */
   readonly banks: readonly string[]
+  /** The OAuth client (partner) the token was issued to, from its client claim: whose trusted documents apply. */
+  readonly clientId?: string
 }

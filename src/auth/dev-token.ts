@@ -28,6 +28,8 @@ export interface DevTokenClaims {
   readonly psuId: string
   readonly present: boolean
   readonly banks: readonly string[]
+  /** A partner's client id (`client_id`), to try per-partner trusted documents. */
+  readonly clientId?: string
 }
 
 /** The development signing key: private half for `npm run token` and the sandbox's GraphiQL, public half to verify. */
@@ -56,7 +58,11 @@ export async function issueDevToken(
   options: { clock: Clock; ttlSeconds: number },
 ): Promise<string> {
   const iat = Math.floor(options.clock() / 1000)
-  return new SignJWT({ present: claims.present, banks: [...claims.banks] })
+  return new SignJWT({
+    present: claims.present,
+    banks: [...claims.banks],
+    ...(claims.clientId === undefined ? {} : { client_id: claims.clientId }),
+  })
     .setProtectedHeader({ alg: ALG, typ: 'JWT', kid: key.kid })
     .setSubject(claims.psuId)
     .setIssuer(DEV_TOKEN_ISSUER)
@@ -74,7 +80,12 @@ export function devTokenProfile(key: DevSigningKey): TokenProfile {
     audiences: [DEV_TOKEN_AUDIENCE],
     algorithms: [ALG],
     typ: 'JWT',
-    claims: { psuClaim: 'sub', present: { kind: 'equals', claim: 'present', value: true }, banksClaim: 'banks' },
+    claims: {
+      psuClaim: 'sub',
+      present: { kind: 'equals', claim: 'present', value: true },
+      banksClaim: 'banks',
+      clientClaim: 'client_id',
+    },
     keys: createLocalJWKSet({ keys: [key.publicJwk] }),
   }
 }

@@ -1,6 +1,9 @@
 /**
  * Trusted documents for partners (`TRUSTED_DOCUMENTS`): a partner runs only the operations registered for it, by
- * hash. The manifest is the one common tooling writes:
+ * hash. A manifest is for every partner, or for one partner: the OAuth client its token names (`AUTH_CLIENT_CLAIM`,
+ * default `client_id`); a partner may run the shared documents and its own, never another partner's. A partner
+ * token that names no client, or a client with no manifest of its own, gets the shared documents only.
+ * The manifest is the one common tooling writes:
  * - Apollo's persisted query manifest, `{"format":"apollo-persisted-query-manifest","version":1,
  *   "operations":[{"id","body","name","type"}]}` (`@apollo/generate-persisted-query-manifest`);
  * - or a map `{"<sha256 hex>": "<document>"}` (GraphQL Codegen's client preset `persistedDocuments` with
@@ -17,9 +20,15 @@ import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import type { ApolloServerPlugin, GraphQLRequest } from '@apollo/server'
 import { GraphQLError } from 'graphql'
+import type { TrustedDocumentsEntry } from '../config/auth-config.js'
 import type { Caller } from './caller.js'
 
 export type TrustedDocuments = ReadonlyMap<string, string>
+
+/** The documents each partner may run: the shared ones, plus its client's own. */
+export interface PartnerDocuments {
+  forClient(clientId: string | undefined): TrustedDocuments
+}
 
 export class TrustedDocumentsInvalidError extends Error {
   constructor(file: string, reason: string, options?: { cause?: unknown }) {
@@ -70,6 +79,25 @@ export async function loadTrustedDocuments(file: string): Promise<TrustedDocumen
   return documents
 }
 
+/** Reads every manifest of `TRUSTED_DOCUMENTS` once (a file named twice is read once) and merges them per client. */
+export async function loadPartnerDocuments(entries: readonly TrustedDocumentsEntry[]): Promise<PartnerDocuments> {
+  const files = new Map<string, TrustedDocuments>()
+  for (const { file } of entries) if (!files.has(file)) files.set(file, await loadTrustedDocuments(file))
+  const merge = (into: Map<string, string>, file: string): void => {
+    for (const [id, body] of files.get(file) ?? []) into.set(id, body)
+  }
+  const shared = new Map<string, string>()
+  for (const entry of entries) if (entry.client === undefined) merge(shared, entry.file)
+  const byClient = new Map<string, Map<string, string>>()
+  for (const { client, file } of entries) {
+    if (client === undefined) continue
+    const own = byClient.get(client) ?? new Map(shared)
+    merge(own, file)
+    byClient.set(client, own)
+  }
+  return { forClient: (clientId) => (clientId === undefined ? undefined : byClient.get(clientId)) ?? shared }
+}
+
 export type TrustedDocumentDecision =
   | { readonly kind: 'allowed'; readonly document: string }
   | {
@@ -115,12 +143,13 @@ export function decideTrustedDocument(documents: TrustedDocuments, request: Grap
 const REFUSED_STAND_IN = '{ __typename }'
 
 export function trustedDocumentsPlugin<TContext extends { readonly caller: Caller }>(
-  documents: TrustedDocuments,
+  documents: PartnerDocuments,
 ): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart({ request, contextValue }) {
-      if (contextValue.caller.consumer !== 'partner') return
-      const decision = decideTrustedDocument(documents, request)
+      const { caller } = contextValue
+      if (caller.consumer !== 'partner') return
+      const decision = decideTrustedDocument(documents.forClient(caller.clientId), request)
       if (request.extensions?.persistedQuery !== undefined) {
         const { persistedQuery: _apq, ...rest } = request.extensions
         request.extensions = rest

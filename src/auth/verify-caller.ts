@@ -43,6 +43,7 @@ export function createCallerVerifier(options: CallerVerifierOptions): CallerVeri
       consumer,
       presence: consumer === 'frontend' ? presenceFromRequest(req, options.trustedProxies, options.clock()) : undefined,
       banks: verified.banks.length > 0 ? verified.banks : [options.defaultBank],
+      ...(verified.clientId === undefined ? {} : { clientId: verified.clientId }),
     }
   }
 

@@ -16,6 +16,8 @@ export interface VerifiedToken {
   readonly present: boolean
   /** Bank codes from the banks claim; empty when the token names none. */
   readonly banks: readonly string[]
+  /** The OAuth client the token was issued to (the client claim), when it names one. */
+  readonly clientId: string | undefined
   /** When this verification stops holding by the token's own claims: `exp`, or `iat` + the maximum age (epoch ms). */
   readonly validUntilMs: number
 }
@@ -68,6 +70,7 @@ export async function verifyToken(
     psuId,
     present: isPresent(payload, claims.present),
     banks: banksOf(payload, claims),
+    clientId: clientOf(payload, claims),
     validUntilMs: Math.min(expMs, ageLimitMs),
   }
 }
@@ -79,6 +82,12 @@ export function isPresent(payload: JWTPayload, rule: PresentRule | undefined): b
   if (rule.kind === 'equals') return value === rule.value
   const values = typeof value === 'string' ? value.split(' ') : Array.isArray(value) ? value : []
   return values.some((v) => v === rule.value)
+}
+
+/** Only a non-empty string names a client: anything else is a token of no particular partner. */
+function clientOf(payload: JWTPayload, claims: ClaimMapping): string | undefined {
+  const value = payload[claims.clientClaim]
+  return typeof value === 'string' && value !== '' ? value : undefined
 }
 
 function banksOf(payload: JWTPayload, claims: ClaimMapping): string[] {

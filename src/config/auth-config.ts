@@ -24,6 +24,14 @@ export interface ClaimMapping {
   readonly present: PresentRule | undefined
   /** An array of 5-digit bank codes, or a space-separated string of them; absent claim = the default bank. */
   readonly banksClaim: string
+  /** The OAuth client (the partner) the token was issued to, e.g. `client_id` (RFC 9068) or `azp`: whose trusted documents. */
+  readonly clientClaim: string
+}
+
+/** One `TRUSTED_DOCUMENTS` entry: a manifest for every partner (`client` absent) or for one partner's client id. */
+export interface TrustedDocumentsEntry {
+  readonly client: string | undefined
+  readonly file: string
 }
 
 export interface IdentityProviderConfig {
@@ -49,8 +57,11 @@ export interface AuthConfig {
   readonly clockToleranceSeconds: number
   /** Tokens older than this (by `iat`, then required) are refused; absent = only `exp` bounds them. */
   readonly maxTokenAgeSeconds: number | undefined
-  /** `TRUSTED_DOCUMENTS`: the partners' operation manifest; absent = partners may send any document. */
-  readonly trustedDocumentsFile: string | undefined
+  /**
+   * `TRUSTED_DOCUMENTS`: the partners' operation manifests, `file` (every partner's) and `client=file` (one partner's,
+   * by the client claim); empty = partners may send any document.
+   */
+  readonly trustedDocuments: readonly TrustedDocumentsEntry[]
 }
 
 /** The development tokens' issuer: an IdP may not claim it. */
@@ -161,6 +172,7 @@ export function loadAuthConfig(env: Env, environment: 'sandbox' | 'live', proble
     psuClaim: claimName('AUTH_PSU_CLAIM', 'sub'),
     present,
     banksClaim: claimName('AUTH_BANKS_CLAIM', 'banks'),
+    clientClaim: claimName('AUTH_CLIENT_CLAIM', 'client_id'),
   }
   const typ = opt('AUTH_TYP')
   const jwks = {
@@ -188,8 +200,28 @@ export function loadAuthConfig(env: Env, environment: 'sandbox' | 'live', proble
       : undefined,
     clockToleranceSeconds,
     maxTokenAgeSeconds,
-    trustedDocumentsFile: opt('TRUSTED_DOCUMENTS'),
+    trustedDocuments: parseTrustedDocuments(list('TRUSTED_DOCUMENTS'), problems),
   }
+}
+
+/**
+ * `TRUSTED_DOCUMENTS=shared.json,partner-a=a.json,partner-b=b.json`: a file alone is for every partner; `client=file`
+ * adds documents for the partner whose token's client claim (`AUTH_CLIENT_CLAIM`) is `client`. A client id holds no
+ * space, comma or `=`.
+ */
+export function parseTrustedDocuments(entries: readonly string[], problems: string[]): TrustedDocumentsEntry[] {
+  const out: TrustedDocumentsEntry[] = []
+  for (const entry of entries) {
+    const eq = entry.indexOf('=')
+    const client = eq < 0 ? undefined : entry.slice(0, eq).trim()
+    const file = (eq < 0 ? entry : entry.slice(eq + 1)).trim()
+    if (file === '' || client === '' || (client !== undefined && !/^[^\s,=]{1,256}$/.test(client))) {
+      problems.push(`TRUSTED_DOCUMENTS must list manifest files, each alone or as client=file (got "${entry}")`)
+      continue
+    }
+    out.push({ client, file })
+  }
+  return out
 }
 
 /** `scope:psu_present` → contains; `psu_present=true` → equals (see `PresentRule`); undefined when malformed. */

@@ -235,6 +235,32 @@ export class OAuthAuthority implements PersistentState {
     return { status: 200 }
   }
 
+  /**
+   * The PSU withdraws the TPP's access at the bank itself (its app or branch, out of the TPP's sight): every refresh
+   * token of this PSU is revoked with its access tokens, so the next refresh is refused `invalid_grant`. Returns how
+   * many refresh tokens were live.
+   */
+  /** How many refresh tokens of this PSU the bank would still honour (not revoked, not expired). */
+  liveRefreshTokens(psuId: string): number {
+    const now = this.options.now()
+    let live = 0
+    for (const grant of this.#refreshTokens.values()) {
+      if (grant.psuId === psuId && !grant.revoked && now < grant.expiresAt) live++
+    }
+    return live
+  }
+
+  revokePsu(psuId: string): number {
+    let revoked = 0
+    for (const [digest, grant] of this.#refreshTokens) {
+      if (grant.psuId !== psuId || grant.revoked) continue
+      this.#revokeRefresh(digest)
+      revoked++
+    }
+    if (revoked > 0) this.#changed()
+    return revoked
+  }
+
   /** Reads `Authorization: Bearer …`. Expired and revoked tokens stay known: the bank still counts their calls. */
   inspect(authorization: string | undefined): BearerCheck {
     const match = authorization === undefined ? null : /^Bearer +(\S+)$/i.exec(authorization.trim())

@@ -82,6 +82,13 @@ export interface SandboxBank {
    * counted like any other, and its handler does not run (fault-injector.ts).
    */
   failNext(fault: SandboxFault): void
+  /**
+   * The PSU withdraws this TPP's access at the bank (out of the TPP's sight): its refresh and access tokens are
+   * revoked, so the gateway's next refresh is refused `invalid_grant`. Returns how many refresh tokens were live.
+   */
+  revokePsuAccess(psuId: string): number
+  /** How many refresh tokens of this PSU the bank would still honour (one per linked connection). */
+  liveRefreshTokens(psuId: string): number
   /** How many answers the armed faults still hold (0 once every fault fired). */
   pendingFaults(): number
   /** Disarms every fault. */
@@ -260,6 +267,8 @@ export async function startSandboxBank(options: SandboxOptions): Promise<Sandbox
       clock = next
     },
     failNext: (fault) => faults.arm(fault),
+    revokePsuAccess: (psuId) => oauth.revokePsu(psuId),
+    liveRefreshTokens: (psuId) => oauth.liveRefreshTokens(psuId),
     pendingFaults: () => faults.pending(),
     clearFaults: () => faults.clear(),
     flushed: () => persistence.settled(),

@@ -30,14 +30,14 @@ describe('caller settings', () => {
       identityProvider: undefined,
       clockToleranceSeconds: 30,
       maxTokenAgeSeconds: undefined,
-      trustedDocumentsFile: undefined,
+      trustedDocuments: [],
     })
     const idp = loadConfig({ AUTH_JWKS_URL: 'http://127.0.0.1:9/jwks' }).auth.identityProvider
     expect(idp).toMatchObject({
       algorithms: [...ASYMMETRIC_ALGORITHMS],
       issuers: [],
       audiences: [],
-      claims: { psuClaim: 'sub', present: undefined, banksClaim: 'banks' },
+      claims: { psuClaim: 'sub', present: undefined, banksClaim: 'banks', clientClaim: 'client_id' },
       jwks: { timeoutMs: 5000, cooldownMs: 30_000, cacheMaxAgeMs: 600_000 },
     })
   })
@@ -110,5 +110,27 @@ describe('caller settings', () => {
     })
     for (const bad of ['psu_present', 'scope:', ':x', '=true', 'scope: x'])
       expect(parsePresentRule(bad)).toBeUndefined()
+  })
+
+  it("TRUSTED_DOCUMENTS: a file alone is every partner's, client=file one partner's; AUTH_CLIENT_CLAIM names the claim", () => {
+    const { auth } = loadConfig({
+      TRUSTED_DOCUMENTS: 'shared.json, partner-a=a.json,partner-b = b.json,partner-a=a2.json',
+      AUTH_JWKS_URL: 'http://127.0.0.1:9/jwks',
+      AUTH_CLIENT_CLAIM: 'azp',
+    })
+    expect(auth.trustedDocuments).toEqual([
+      { client: undefined, file: 'shared.json' },
+      { client: 'partner-a', file: 'a.json' },
+      { client: 'partner-b', file: 'b.json' },
+      { client: 'partner-a', file: 'a2.json' },
+    ])
+    expect(auth.identityProvider?.claims.clientClaim).toBe('azp')
+    const problems = problemsOf({ TRUSTED_DOCUMENTS: '=a.json,partner-c=,x y=z.json', AUTH_CLIENT_CLAIM: 'client id' })
+    expect(problems).toEqual([
+      'AUTH_CLIENT_CLAIM must be a claim name without spaces (got "client id")',
+      'TRUSTED_DOCUMENTS must list manifest files, each alone or as client=file (got "=a.json")',
+      'TRUSTED_DOCUMENTS must list manifest files, each alone or as client=file (got "partner-c=")',
+      'TRUSTED_DOCUMENTS must list manifest files, each alone or as client=file (got "x y=z.json")',
+    ])
   })
 })

@@ -6,6 +6,7 @@ import type { GraphQLRequest } from '@apollo/server'
 import { HeaderMap } from '@apollo/server'
 import {
   decideTrustedDocument,
+  loadPartnerDocuments,
   loadTrustedDocuments,
   sha256Hex,
   type TrustedDocuments,
@@ -13,6 +14,7 @@ import {
 
 const BALANCES = 'query Balances { accounts { iban balances { type } } }'
 const IDENTITY = 'query Identity { identity { fullName } }'
+const OVERDRAFTS = 'query Overdrafts { accounts { overdraft { allowedAmount { amount } } } }'
 let dir: string
 
 beforeAll(async () => {
@@ -86,5 +88,43 @@ describe("a partner's request", () => {
       decide({ query: IDENTITY, extensions: { persistedQuery: { version: 1, sha256Hash: sha256Hex(BALANCES) } } }),
     ).toMatchObject({ kind: 'refused', code: 'OPERATION_NOT_ALLOWED' })
     expect(decide({})).toMatchObject({ kind: 'refused', code: 'OPERATION_NOT_ALLOWED' })
+  })
+})
+
+describe('per-partner manifests (client=file)', () => {
+  it("a partner runs the shared documents and its client's own, never another partner's", async () => {
+    const shared = await manifest({ [sha256Hex(BALANCES)]: BALANCES })
+    const a = await manifest({ [sha256Hex(IDENTITY)]: IDENTITY })
+    const b = await manifest({ [sha256Hex(OVERDRAFTS)]: OVERDRAFTS })
+    const documents = await loadPartnerDocuments([
+      { client: undefined, file: shared },
+      { client: 'partner-a', file: a },
+      { client: 'partner-b', file: b },
+    ])
+    const ids = (clientId: string | undefined) => [...documents.forClient(clientId).keys()].sort()
+    expect(ids('partner-a')).toEqual([sha256Hex(BALANCES), sha256Hex(IDENTITY)].sort())
+    expect(ids('partner-b')).toEqual([sha256Hex(BALANCES), sha256Hex(OVERDRAFTS)].sort())
+    // No client claim, or a client without a manifest of its own: the shared documents only.
+    expect(ids(undefined)).toEqual([sha256Hex(BALANCES)])
+    expect(ids('partner-c')).toEqual([sha256Hex(BALANCES)])
+    expect(decideTrustedDocument(documents.forClient('partner-b'), { query: IDENTITY })).toMatchObject({
+      kind: 'refused',
+      code: 'OPERATION_NOT_ALLOWED',
+    })
+  })
+
+  it('without a shared manifest, a partner with no manifest of its own runs nothing', async () => {
+    const a = await manifest({ [sha256Hex(IDENTITY)]: IDENTITY })
+    const documents = await loadPartnerDocuments([{ client: 'partner-a', file: a }])
+    expect([...documents.forClient('partner-a').keys()]).toEqual([sha256Hex(IDENTITY)])
+    expect(documents.forClient(undefined).size).toBe(0)
+    expect(decideTrustedDocument(documents.forClient('partner-z'), { query: IDENTITY })).toMatchObject({
+      kind: 'refused',
+      code: 'OPERATION_NOT_ALLOWED',
+    })
+    // One bad manifest among them stops the start, naming its file.
+    await expect(loadPartnerDocuments([{ client: 'partner-a', file: await manifest({}) }])).rejects.toThrow(
+      /registers no document/,
+    )
   })
 })

@@ -188,6 +188,7 @@ describe('the whole flow, as a frontend drives it', () => {
     expect(again.errors).toBeUndefined()
     expect((await t.query(CONNECTIONS, { token })).data?.bankConnections).toMatchObject([{ status: 'ACTIVE' }])
     const quotaBefore = await t.query('{ quota { method used } }', { token })
+    expect(sandbox.liveRefreshTokens(LEA)).toBe(1)
 
     const disconnected = await t.query(
       'mutation { disconnectBank { status consent { balances } refreshTokenExpiresAt } }',
@@ -200,6 +201,8 @@ describe('the whole flow, as a frontend drives it', () => {
       consent: null,
       refreshTokenExpiresAt: null,
     })
+    // Revoked at the bank (RFC 7009), not only forgotten here: the bank honours no refresh token of hers any more.
+    expect(sandbox.liveRefreshTokens(LEA)).toBe(0)
     const accountCalls = countCalls(sandbox, { psuId: LEA, method: 'accounts' }).total
     expect(codes(await t.query('{ accounts { iban } }', { token }))).toEqual(['REAUTHORIZATION_REQUIRED'])
     expect(codes(await t.query('{ accounts { iban } }', { token: await partner(LEA) }))).toEqual([

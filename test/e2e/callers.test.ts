@@ -18,6 +18,8 @@ import { startTestGateway, type GraphQLResponse, type TestGateway } from '../sup
 
 const IDENTITY = '{ identity { fullName } }'
 const ACCOUNTS = 'query PartnerAccounts { accounts { iban } }'
+/** Registered for the partner `partner-a` alone (TRUSTED_DOCUMENTS `partner-a=…`). */
+const OVERDRAFTS = 'query PartnerOverdrafts { accounts { iban overdraft { allowedAmount { amount } } } }'
 
 let idp: TestIdentityProvider
 let direct: TestGateway
@@ -80,6 +82,8 @@ beforeAll(async () => {
   manifestDir = await mkdtemp(path.join(tmpdir(), 'stetgw-callers-'))
   const manifest = path.join(manifestDir, 'persisted-documents.json')
   await writeFile(manifest, JSON.stringify({ [sha256Hex(ACCOUNTS)]: ACCOUNTS }))
+  const partnerA = path.join(manifestDir, 'partner-a.json')
+  await writeFile(partnerA, JSON.stringify({ [sha256Hex(OVERDRAFTS)]: OVERDRAFTS }))
   const auth = {
     AUTH_JWKS_URL: idp.jwksUrl,
     AUTH_ISSUER: idp.issuer,
@@ -90,7 +94,11 @@ beforeAll(async () => {
   // `proxied`: the test client stands for a reverse proxy on loopback; partners must use trusted documents.
   ;[direct, proxied] = await Promise.all([
     startTestGateway({ ...auth, TRUSTED_PROXIES: '10.0.0.0/8, fd00::/8' }),
-    startTestGateway({ ...auth, TRUSTED_PROXIES: '127.0.0.0/8, ::1', TRUSTED_DOCUMENTS: manifest }),
+    startTestGateway({
+      ...auth,
+      TRUSTED_PROXIES: '127.0.0.0/8, ::1',
+      TRUSTED_DOCUMENTS: `${manifest},partner-a=${partnerA}`,
+    }),
   ])
 })
 afterAll(async () => {
@@ -212,6 +220,42 @@ describe('trusted documents (TRUSTED_DOCUMENTS) for partners', () => {
     )
     const partner = await post(proxied, { extensions: apq(sha256Hex(IDENTITY)) }, await idpToken({ sub: MARC }))
     expect(partner.json.errors?.[0]?.extensions).toEqual({ code: 'PERSISTED_QUERY_NOT_FOUND' })
+  })
+})
+
+describe('trusted documents per partner (TRUSTED_DOCUMENTS client=file, the client_id claim)', () => {
+  const id = sha256Hex(OVERDRAFTS)
+  const apq = { persistedQuery: { version: 1, sha256Hash: id } }
+
+  it("a partner runs its own documents and the shared ones; another partner's are refused before any bank call", async () => {
+    for (const token of [
+      await idpToken({ sub: LEA, client_id: 'partner-a' }),
+      await proxied.gateway.devToken(LEA, { clientId: 'partner-a' }),
+    ]) {
+      for (const body of [{ extensions: apq }, { query: OVERDRAFTS }, { query: ACCOUNTS }]) {
+        const res = await post(proxied, body, token)
+        expect(res.json.errors).toBeUndefined()
+        expect((res.json.data?.accounts as unknown[]).length).toBeGreaterThan(0)
+      }
+    }
+    const others = [
+      await idpToken({ sub: LEA, client_id: 'partner-b' }), // another partner
+      await idpToken({ sub: LEA }), // no client named: the shared documents only
+      await idpToken({ sub: LEA, client_id: ['partner-a'] }), // not a string: no client
+      await proxied.gateway.devToken(LEA, { clientId: 'partner-b' }),
+    ]
+    for (const token of others) {
+      const before = sandboxOf(proxied).stats().totals
+      expect((await post(proxied, { query: OVERDRAFTS }, token)).json.errors?.[0]?.extensions).toEqual({
+        code: 'OPERATION_NOT_ALLOWED',
+      })
+      expect((await post(proxied, { extensions: apq }, token)).json.errors?.[0]?.extensions).toEqual({
+        code: 'PERSISTED_QUERY_NOT_FOUND',
+      })
+      expect(sandboxOf(proxied).stats().totals).toEqual(before)
+      // The shared list still applies to them.
+      expect((await post(proxied, { query: ACCOUNTS }, token)).json.errors).toBeUndefined()
+    }
   })
 })
 

@@ -1,8 +1,9 @@
 /**
- * What a newcomer does on a fresh clone: `npm start` (here: the built entry it runs), a token from `npm run token`,
- * a query for LEA's account and balance, and GraphiQL served entirely from local assets (no internet).
+ * What a newcomer does on a fresh clone: `npm start` (the built entry it runs, and once `npm start` itself), a token
+ * from `npm run token`, a query for LEA's account and balance, and GraphiQL served entirely from local assets (no
+ * internet).
  */
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { rm } from 'node:fs/promises'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
@@ -58,12 +59,58 @@ describe('npm start on the embedded sandbox', () => {
     expect(stdout).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\n$/)
     const help = await run(process.execPath, ['dist/auth/dev-token-cli.js', '--help'], { cwd: root })
     expect(help.stdout).toMatch(/^usage: npm run -s token -- --psu/)
+    // --client: a partner token for one OAuth client (its own TRUSTED_DOCUMENTS), as the README's recipe makes it.
+    const client = await run(
+      process.execPath,
+      ['dist/auth/dev-token-cli.js', '--psu', '9999999901', '--client', 'partner-a'],
+      { cwd: root, env: { ...process.env, DATA_DIR: dataDir } },
+    )
+    const payload = JSON.parse(Buffer.from(client.stdout.trim().split('.')[1] ?? '', 'base64url').toString('utf8'))
+    expect(payload).toMatchObject({ sub: '9999999901', client_id: 'partner-a', present: false })
     const bad = await run(process.execPath, ['dist/auth/dev-token-cli.js', '--nope'], { cwd: root }).catch(
       (error: { code: number; stderr: string }) => error,
     )
     expect((bad as { code: number }).code).toBe(2)
     expect((bad as { stderr: string }).stderr).not.toMatch(/\n\s+at /) // no stack trace
-  })
+    // `npm run token` builds first when dist/ is older than the sources (a source edited during the run): tsc's time.
+  }, 120_000)
+
+  it('`npm start` itself, as the README says: the gateway on the embedded sandbox, linking the personas', async () => {
+    const own = await seedDataDir()
+    // Its own process group: npm, the shell it runs the script in, and node are stopped together, by this id.
+    const child = spawn('npm', ['start'], {
+      cwd: root,
+      env: { ...process.env, DATA_DIR: own, PORT: '0', HOST: '127.0.0.1', STET_BASE_URL: '', STORE_URL: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    })
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = ''
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString()
+          const m = /GraphQL:\s+(http:\/\/\S+)\/graphql/.exec(out)
+          if (m?.[1] !== undefined) resolve(m[1])
+        })
+        child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()))
+        void exited.then((code) => reject(new Error(`npm start exited with ${String(code)}: ${out}`)))
+      })
+      expect((await request(`${url}/healthz`)).statusCode).toBe(200)
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ['dist/auth/dev-token-cli.js', '--psu', '9999999901'],
+        { cwd: root, env: { ...process.env, DATA_DIR: own } },
+      )
+      const res = await postGraphQL(url, '{ accounts { iban } }', { token: stdout.trim() })
+      expect(res.errors).toBeUndefined()
+      expect(res.data?.accounts).toContainEqual({ iban: 'FR7617515000920400430518020' })
+    } finally {
+      if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGTERM')
+      await exited
+      await rm(own, { recursive: true, force: true })
+    }
+  }, 90_000)
 
   it('serves GraphiQL with only local assets, opening on an example and a persona header', async () => {
     const page = await request(`${baseUrl}/graphiql`)

@@ -1,7 +1,8 @@
 /**
  * The Dockerfile's runtime stage, replayed in a folder (no Docker engine on these machines): package.json +
  * package-lock.json + dist/, `npm ci --omit=dev`, `node dist/main.js`. GraphiQL must load and a persona's query work
- * with production dependencies only.
+ * with production dependencies only. The replay is read from the Dockerfile (its runtime stage's copies, install and
+ * command), so the two cannot drift apart, and the image's HEALTHCHECK command is run against the replayed gateway.
  */
 import { execFile } from 'node:child_process'
 import { cp, mkdtemp, readFile, rm, stat } from 'node:fs/promises'
@@ -19,7 +20,27 @@ let folder = ''
 let dataDir = ''
 let gateway: GatewayProcess | undefined
 
+/** The Dockerfile's runtime stage: its instructions (continuation lines joined), from `FROM … AS runtime` on. */
+async function runtimeStage(): Promise<string[]> {
+  const text = (await readFile(path.join(root, 'Dockerfile'), 'utf8')).replace(/\\\n\s*/g, ' ')
+  const lines = text.split('\n').filter((l) => l.trim() !== '' && !l.trimStart().startsWith('#'))
+  const start = lines.findIndex((l) => /^FROM \S+ AS runtime$/i.test(l.trim()))
+  expect(start).toBeGreaterThan(0)
+  return lines.slice(start + 1).map((l) => l.trim())
+}
+
 beforeAll(async () => {
+  // What the replay below does is what the runtime stage says, instruction by instruction.
+  const stage = await runtimeStage()
+  expect(stage.filter((l) => l.startsWith('COPY '))).toEqual([
+    'COPY package.json package-lock.json ./',
+    'COPY --from=build /app/dist ./dist',
+  ])
+  expect(stage.filter((l) => l.startsWith('RUN '))).toEqual([
+    expect.stringMatching(/^RUN npm ci --omit=dev --no-audit --no-fund && /),
+  ])
+  expect(stage).toContain('ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000 DATA_DIR=/data')
+  expect(stage).toContain('CMD ["node", "dist/main.js"]')
   folder = await mkdtemp(path.join(tmpdir(), 'stetgw-runtime-'))
   for (const file of ['package.json', 'package-lock.json']) await cp(path.join(root, file), path.join(folder, file))
   await cp(path.join(root, 'dist'), path.join(folder, 'dist'), { recursive: true })
@@ -29,7 +50,8 @@ beforeAll(async () => {
   })
   dataDir = await seedDataDir()
   gateway = await spawnGateway(
-    { DATA_DIR: dataDir, NODE_ENV: 'production', GRAPHIQL: 'true', STET_BASE_URL: '', STORE_URL: '' },
+    // NODE_PATH emptied: nothing outside the folder may be resolved.
+    { DATA_DIR: dataDir, NODE_ENV: 'production', GRAPHIQL: 'true', STET_BASE_URL: '', STORE_URL: '', NODE_PATH: '' },
     { cwd: folder },
   )
 }, 300_000)
@@ -42,8 +64,18 @@ afterAll(async () => {
 
 describe('the runtime stage (npm ci --omit=dev + dist/)', () => {
   it('holds no development package', async () => {
-    for (const dev of ['graphiql', 'react', 'typescript', 'jest'])
-      expect(await stat(path.join(folder, 'node_modules', dev)).catch(() => undefined)).toBeUndefined()
+    // Every package the lock file marks dev-only (graphiql, react, typescript, jest and what they pull in).
+    const lock = JSON.parse(await readFile(path.join(folder, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { dev?: boolean }>
+    }
+    const devOnly = Object.entries(lock.packages).filter(([, p]) => p.dev === true)
+    expect(devOnly.map(([name]) => name)).toEqual(
+      expect.arrayContaining(['node_modules/graphiql', 'node_modules/react']),
+    )
+    const installed: string[] = []
+    for (const [name] of devOnly)
+      if ((await stat(path.join(folder, name)).catch(() => undefined)) !== undefined) installed.push(name)
+    expect(installed).toEqual([])
     const pkg = JSON.parse(await readFile(path.join(folder, 'package.json'), 'utf8')) as { dependencies: object }
     expect(Object.keys(pkg.dependencies)).toContain('node-forge')
   })
@@ -53,7 +85,10 @@ describe('the runtime stage (npm ci --omit=dev + dist/)', () => {
     const page = await request(`${url}/graphiql`)
     expect(page.statusCode).toBe(200)
     const html = await page.body.text()
-    for (const ref of [...html.matchAll(/(?:src|href)="(\/graphiql\/assets\/[^"]+)"/g)].map((m) => m[1] ?? '')) {
+    const refs = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] ?? '')
+    expect(refs.length).toBeGreaterThanOrEqual(4)
+    for (const ref of refs) {
+      expect(ref.startsWith('/graphiql/assets/')).toBe(true)
       const asset = await request(`${url}${ref}`)
       expect(asset.statusCode).toBe(200)
       expect((await asset.body.arrayBuffer()).byteLength).toBeGreaterThan(1000)
@@ -70,5 +105,14 @@ describe('the runtime stage (npm ci --omit=dev + dist/)', () => {
       balances: [{ amount: { amount: '-150.00' } }],
     })
     expect((await request(`${url}/readyz`)).statusCode).toBe(200)
+  })
+
+  it("the image's HEALTHCHECK command passes against it", async () => {
+    const healthcheck = (await runtimeStage()).find((l) => l.startsWith('HEALTHCHECK '))
+    const command = JSON.parse(/ CMD (\[.*\])$/.exec(healthcheck ?? '')?.[1] ?? '[]') as string[]
+    expect(command.slice(0, 2)).toEqual(['node', '-e'])
+    const port = new URL(gateway?.url ?? '').port
+    // Exit code 0 is the check passing (execFile rejects on any other).
+    await promisify(execFile)(process.execPath, command.slice(1), { cwd: folder, env: { ...process.env, PORT: port } })
   })
 })

@@ -1,7 +1,8 @@
 /**
  * Two gateway replicas on one Redis, one connection whose access token has expired, concurrent reads on both: the
  * refresh lease makes it exactly one refresh at the bank (counted on the wire in front of the sandbox), and both
- * replicas go on with the rotated tokens.
+ * replicas go on with the rotated tokens. Then the PSU withdraws our access at the bank: the one refresh both replicas
+ * need is refused `invalid_grant` (again a single call), and the connection is `REAUTHORIZATION_REQUIRED` everywhere.
  */
 import { randomUUID } from 'node:crypto'
 import { rm } from 'node:fs/promises'
@@ -63,5 +64,35 @@ describe('refresh single-flight across replicas', () => {
     expect(connections.data?.bankConnections).toEqual([
       { status: 'ACTIVE', lastRefreshedAt: '2026-11-24T10:00:00.000Z' },
     ])
+  })
+
+  it('a refused refresh (invalid_grant at the bank): one refresh call, REAUTHORIZATION_REQUIRED on both replicas', async () => {
+    // The PSU withdraws our access in the bank's own app: the refresh token both replicas hold is dead at the bank.
+    expect(sandbox.revokePsuAccess(LEA)).toBe(1)
+    clock.advance(3600_000) // the access tokens of the first test expire: the next reads must refresh
+    const token = await replicas[0]!.gateway.devToken(LEA, { present: true })
+    const before = sandbox.stats().totals
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => replicas[i % 2]!.query('{ accounts { iban } }', { token })),
+    )
+    for (const res of answers) {
+      expect(res.data).toBeNull()
+      expect(res.errors?.map((e) => e.extensions?.code)).toEqual(['REAUTHORIZATION_REQUIRED'])
+    }
+    // The rotating refresh token was spent once across both replicas, and that one call is the bank's refusal.
+    expect({ ...counter.grants, client_credentials: undefined }).toEqual({ authorization_code: 1, refresh_token: 2 })
+    expect(counter.refusals).toEqual({ 'refresh_token invalid_grant': 1 })
+    expect(sandbox.stats().totals).toEqual(before) // no AIS call reached the bank
+
+    for (const replica of replicas) {
+      const connections = await replica.query('{ bankConnections { bank status } }', { token })
+      expect(connections.data?.bankConnections).toEqual([{ bank: '17515', status: 'REAUTHORIZATION_REQUIRED' }])
+    }
+    // A partner's read that needs the bank fails the same way, spends nothing and asks the bank for nothing.
+    const partner = await replicas[1]!.gateway.devToken(LEA)
+    const batch = await replicas[1]!.query('{ identity { fullName } }', { token: partner })
+    expect(batch.errors?.map((e) => e.extensions?.code)).toEqual(['REAUTHORIZATION_REQUIRED'])
+    expect(sandbox.stats().totals).toEqual(before)
+    expect(counter.refusals).toEqual({ 'refresh_token invalid_grant': 1 })
   })
 })
