@@ -146,7 +146,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       sealer: new RecordSealer(credentials.tokenKeys),
     })
     closers.push(() => stores.close())
-    const { ledger, keyv, lock, tokenStore, connections, pending } = stores
+    const { ledger, keyv, marks, lock, tokenStore, connections, pending } = stores
     const cache = new FreshnessCache(keyv, {
       retentionMs: config.cache.retentionMs,
       // The lag this leaves on `fetchedAt` stays within a tenth of the shortest freshness the policy grants.
@@ -212,7 +212,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       defaultBank: config.stet.defaultBank,
       clock,
       cache,
-      refusals: new RefusalMemory(keyv, { retentionMs: config.cache.retentionMs }),
+      refusals: new RefusalMemory(marks, { retentionMs: config.cache.retentionMs }),
       policy: new FreshnessPolicy({ minMaxAgeMs: config.cache.minBatchMaxAgeMs }),
       ledger,
       lock,

@@ -16,16 +16,20 @@
  * services copy when they filter or page).
  */
 
+import { jsonLengthOfCacheText } from './cache-codec.js'
+
 export interface DecodedEntriesOptions {
   /** The bound, in estimated bytes of the texts and their decoded values together; 0 turns the tier off. */
   readonly maxBytes: number
 }
 
 /**
- * An estimate, per character of text: the text itself (one byte per character for the ASCII bank data) and about
- * twice that for the decoded objects.
+ * An estimate: the text itself (one byte per character for the ASCII bank data) and about twice its JSON's length for
+ * the decoded objects (a compact text's header says how long its JSON is: cache-codec.ts).
  */
-const BYTES_PER_CHARACTER = 3
+function bytesOf(text: string): number {
+  return text.length + 2 * jsonLengthOfCacheText(text)
+}
 
 export class DecodedEntries {
   readonly #maxBytes: number
@@ -50,7 +54,7 @@ export class DecodedEntries {
     const known = this.#byText.get(text)
     if (known !== undefined) return known
     const value = decode(text)
-    const bytes = text.length * BYTES_PER_CHARACTER
+    const bytes = bytesOf(text)
     if (value === undefined || bytes > this.#maxBytes / 4) return value
     while (this.#bytes + bytes > this.#maxBytes) this.#evictOldest()
     this.#byText.set(text, value)
@@ -70,6 +74,6 @@ export class DecodedEntries {
       return
     }
     this.#byText.delete(oldest.value)
-    this.#bytes -= oldest.value.length * BYTES_PER_CHARACTER
+    this.#bytes -= bytesOf(oldest.value)
   }
 }

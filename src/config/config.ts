@@ -106,6 +106,13 @@ export interface Config {
     readonly retentionMs: number
     /** An identical answer is not rewritten within this (a tenth of the freshness floor at most). */
     readonly unchangedRewriteMs: number
+    /** CACHE_MAX_BYTES: the embedded cache's bound (oldest entries evicted past it); 0 = none. */
+    readonly maxBytes: number
+    /**
+     * CACHE_STORE_URL: a Redis of its own for the cache entries and marks, run with an evicting `maxmemory-policy`
+     * (the main store keeps `noeviction`: ledger, tokens and leases carry TTLs too). Absent: the main store.
+     */
+    readonly storeUrl: string | undefined
   }
   readonly auth: AuthConfig
   /** The refresh scheduler and the webhooks (issue 17). */
@@ -237,6 +244,9 @@ export function loadConfig(env: Env): Config {
   const storeUrl = cluster === undefined && !isClusterUrl ? url('STORE_URL', ['redis:', 'rediss:']) : undefined
   const waitReplicas = int('STORE_WAIT_REPLICAS', 0, 0, 16)
   const prefix = str('STORE_PREFIX', 'stetgw:')
+  const cacheStoreUrl = url('CACHE_STORE_URL', ['redis:', 'rediss:'])
+  if (cacheStoreUrl !== undefined && cluster === undefined && storeUrl === undefined && !isClusterUrl)
+    problems.push('CACHE_STORE_URL needs a shared store (STORE_URL or STORE_CLUSTER_NODES): the embedded cache is lmdb')
   if (/[{}]/.test(prefix)) problems.push(`STORE_PREFIX must not contain { or } (got "${prefix}")`)
   const redirectUris = list('REDIRECT_URIS')
   for (const uri of redirectUris) {
@@ -331,6 +341,8 @@ export function loadConfig(env: Env): Config {
       minBatchMaxAgeMs: int('CACHE_MIN_BATCH_MAX_AGE_MS', 5 * 60_000, 0),
       retentionMs: int('CACHE_RETENTION_MS', 7 * 24 * 3600_000, 60_000),
       unchangedRewriteMs: int('CACHE_UNCHANGED_REWRITE_MS', 30_000, 0, 300_000),
+      maxBytes: int('CACHE_MAX_BYTES', 1024 ** 3, 0),
+      storeUrl: cacheStoreUrl,
     },
     auth,
     sync: loadSyncConfig(env, environment, problems),

@@ -10,6 +10,7 @@
 import type { AisMethod } from '../stet-api/wire.js'
 import type { Reservation } from '../stet-api/access.js'
 import { GatewayError } from '../errors.js'
+import { escapeKeyPart, psuHashTag } from '../redis/psu-hash-tag.js'
 
 export interface QuotaKeyParts {
   tpp: string
@@ -17,15 +18,6 @@ export interface QuotaKeyParts {
   psu: string
   iban?: string
   method: AisMethod
-}
-
-const NEEDS_ESCAPE = /[%|{}]/
-
-/** Separators inside a part would let two different keys collide: escape them (`%` first so it stays reversible). */
-function escapeKeyPart(part: string): string {
-  // Ids and IBANs almost never hold a separator: skip the four replacements then (keys are built on every read).
-  if (!NEEDS_ESCAPE.test(part)) return part
-  return part.replace(/%/g, '%25').replace(/\|/g, '%7C').replace(/\{/g, '%7B').replace(/\}/g, '%7D')
 }
 
 /**
@@ -39,7 +31,7 @@ export function formatQuotaKey(parts: QuotaKeyParts): string {
 
 /** The Redis hash tag of a key: one PSU at one bank shares a slot, so every script also runs on Redis Cluster. */
 export function formatQuotaHashTag(parts: Pick<QuotaKeyParts, 'bank' | 'psu'>): string {
-  return `{${escapeKeyPart(parts.bank)}:${escapeKeyPart(parts.psu)}}`
+  return psuHashTag(parts.bank, parts.psu)
 }
 
 /** Which windows a grant must fit in. The bank counts the Paris calendar day; `both` also bounds any rolling 24 h. */

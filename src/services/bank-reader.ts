@@ -20,7 +20,7 @@ import { SingleFlight } from '../cache/single-flight.js'
 import type { Clock } from '../clock.js'
 import { GatewayError } from '../errors.js'
 import type { QuotaKeyParts, QuotaLedger, QuotaStatus } from '../quota/quota-ledger.js'
-import { formatQuotaKey } from '../quota/quota-ledger.js'
+import { formatQuotaHashTag, formatQuotaKey } from '../quota/quota-ledger.js'
 import type { BankAccess, Reservation } from '../stet-api/access.js'
 import { ConsentMissingError, ReplayRefusedError } from '../stet/stet-errors.js'
 import type { AisMethod } from '../stet-api/wire.js'
@@ -99,8 +99,10 @@ export class BankReader {
     }
   }
 
+  /** Starts with the PSU's hash tag (redis/psu-hash-tag.ts): on Redis Cluster a PSU's entries share its ledger's slot. */
   cacheKey(caller: Caller, target: ReadTarget): string {
-    const key = formatQuotaKey(this.quotaParts(caller, target))
+    const parts = this.quotaParts(caller, target)
+    const key = formatQuotaHashTag(parts) + formatQuotaKey(parts)
     return target.detail === undefined ? key : `${key}|${target.detail}`
   }
 
@@ -379,7 +381,7 @@ function orderingNow(): number {
   return performance.timeOrigin + performance.now()
 }
 
-/** The connection part (tpp | bank | psu) of a cache key, which always starts with it (formatQuotaKey). */
+/** The connection part ({tag}tpp | bank | psu) of a cache key, which always starts with it (formatQuotaKey). */
 function connectionOf(key: string): string {
   return key.split('|').slice(0, 3).join('|')
 }

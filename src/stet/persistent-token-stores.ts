@@ -9,24 +9,40 @@ import { RecordStoreUnavailableError } from './record-backend.js'
 import type { RecordSealer } from './record-sealer.js'
 import type { ConnectionRef, StoredTokens, TokenStore } from './token-source.js'
 
-export const tokenRecordKey = (tpp: string, ref: ConnectionRef): string => `tokens:${tpp}|${ref.bank}|${ref.psuId}`
+/** `hashTag`: the PSU's Redis hash tag when the store gives one (stores/: one Redis Cluster slot per PSU). */
+export const tokenRecordKey = (tpp: string, ref: ConnectionRef, hashTag = ''): string =>
+  `tokens:${hashTag}${tpp}|${ref.bank}|${ref.psuId}`
+
+export interface SealedTokenStoreOptions {
+  readonly tpp: string
+  readonly clock: Clock
+  /**
+   * The PSU's hash tag, put in front of the record's key (stores/ pass `psuHashTag`). Records written before under
+   * the untagged key are still read, and deleted on the next write.
+   */
+  readonly hashTag?: (ref: ConnectionRef) => string
+}
 
 export class SealedTokenStore implements TokenStore {
   readonly #backend: RecordBackend
   readonly #sealer: RecordSealer
   readonly #tpp: string
   readonly #clock: Clock
+  readonly #hashTag: ((ref: ConnectionRef) => string) | undefined
 
-  constructor(backend: RecordBackend, sealer: RecordSealer, options: { tpp: string; clock: Clock }) {
+  constructor(backend: RecordBackend, sealer: RecordSealer, options: SealedTokenStoreOptions) {
     this.#backend = backend
     this.#sealer = sealer
     this.#tpp = options.tpp
     this.#clock = options.clock
+    this.#hashTag = options.hashTag
   }
 
   /** Undefined when there is no record; a record that does not open as this PSU's throws (REAUTHORIZATION_REQUIRED). */
   async get(ref: ConnectionRef): Promise<StoredTokens | undefined> {
-    const raw = await this.#backend.get(tokenRecordKey(this.#tpp, ref))
+    const legacy = this.#legacyKey(ref)
+    const raw =
+      (await this.#backend.get(this.#key(ref))) ?? (legacy === undefined ? undefined : await this.#backend.get(legacy))
     if (raw === undefined) return undefined
     return this.#sealer.open<StoredTokens>({ typ: 'tokens', bank: ref.bank, psu: ref.psuId }, raw)
   }
@@ -35,11 +51,24 @@ export class SealedTokenStore implements TokenStore {
     const sealed = await this.#sealer.seal({ typ: 'tokens', bank: ref.bank, psu: ref.psuId }, tokens)
     // Nothing to keep once the refresh token is dead (180 days after the last SCA).
     const ttlMs = Math.max(1000, tokens.refreshTokenExpiresAt - this.#clock())
-    await this.#backend.set(tokenRecordKey(this.#tpp, ref), sealed, { ttlMs })
+    await this.#backend.set(this.#key(ref), sealed, { ttlMs })
+    const legacy = this.#legacyKey(ref)
+    if (legacy !== undefined) await this.#backend.delete(legacy)
   }
 
   async delete(ref: ConnectionRef): Promise<void> {
-    await this.#backend.delete(tokenRecordKey(this.#tpp, ref))
+    await this.#backend.delete(this.#key(ref))
+    const legacy = this.#legacyKey(ref)
+    if (legacy !== undefined) await this.#backend.delete(legacy)
+  }
+
+  #key(ref: ConnectionRef): string {
+    return tokenRecordKey(this.#tpp, ref, this.#hashTag?.(ref))
+  }
+
+  /** The key from before the hash tag, when there is one now. */
+  #legacyKey(ref: ConnectionRef): string | undefined {
+    return this.#hashTag === undefined ? undefined : tokenRecordKey(this.#tpp, ref)
   }
 }
 

@@ -5,7 +5,7 @@ import { LmdbKeyvStore } from '../cache/lmdb-keyv-store.js'
 import { processLocalLock } from '../cache/single-flight.js'
 import { EmbeddedLedger } from '../quota/embedded-ledger.js'
 import { SealedTokenStore } from '../stet/persistent-token-stores.js'
-import { ConnectionStore } from './connection-store.js'
+import { ConnectionStore, psuHashTagOf } from './connection-store.js'
 import { LmdbRecordBackend } from './lmdb-record-backend.js'
 import { PendingAuthorizationStore } from './pending-authorizations.js'
 import { ensurePrivateDir, restrictFiles } from './private-files.js'
@@ -14,7 +14,7 @@ import { EmbeddedWebhookStore } from '../webhooks/embedded-webhook-store.js'
 
 /** lmdb under DATA_DIR: one process owns it; its in-process single-flight is the whole story. */
 export async function openEmbeddedStores(
-  options: { dataDir: string; trustEmptyStore: boolean },
+  options: { dataDir: string; trustEmptyStore: boolean; cacheMaxBytes?: number },
   deps: StateStoreDeps,
 ): Promise<StateStores> {
   await ensurePrivateDir(options.dataDir)
@@ -28,7 +28,7 @@ export async function openEmbeddedStores(
     trustEmptyStore: options.trustEmptyStore,
   })
   // The cache holds bank data (DESIGN inv. 12): its files are the process user's only.
-  const cacheStore = new LmdbKeyvStore(cacheDir)
+  const cacheStore = new LmdbKeyvStore(cacheDir, { maxBytes: options.cacheMaxBytes ?? 0 })
   // keyv's expiry is wall-clock time (Date.now), whatever clock the gateway runs on.
   await cacheStore.sweepExpired(Date.now())
   const sweep = setInterval(() => void cacheStore.sweepExpired(Date.now()).catch(() => undefined), 3600_000)
@@ -38,11 +38,13 @@ export async function openEmbeddedStores(
   await ensurePrivateDir(webhooksDir)
   const webhooks = new EmbeddedWebhookStore({ dir: webhooksDir, clock: deps.clock })
   await Promise.all([restrictFiles(quotaDir), restrictFiles(cacheDir), restrictFiles(webhooksDir)])
+  const keyv = new Keyv({ store: cacheStore, namespace: 'cache', throwOnErrors: true, ...cacheCodec })
   return {
     ledger,
-    keyv: new Keyv({ store: cacheStore, namespace: 'cache', throwOnErrors: true, ...cacheCodec }),
+    keyv,
+    marks: keyv,
     lock: processLocalLock,
-    tokenStore: new SealedTokenStore(records, deps.sealer, { tpp: deps.tpp, clock: deps.clock }),
+    tokenStore: new SealedTokenStore(records, deps.sealer, { tpp: deps.tpp, clock: deps.clock, hashTag: psuHashTagOf }),
     connections: new ConnectionStore(records, deps.sealer, { tpp: deps.tpp }),
     pending: new PendingAuthorizationStore(records, deps.sealer, { tpp: deps.tpp }),
     webhooks,

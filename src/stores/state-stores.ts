@@ -19,6 +19,12 @@ import type { PendingAuthorizationStore } from './pending-authorizations.js'
 export interface StateStores {
   readonly ledger: QuotaLedger
   readonly keyv: Keyv
+  /**
+   * Where the remembered refusals and consent-change marks live (inv. 11): never evicted apart from each other. The
+   * main store when the cache has a Redis of its own (CACHE_STORE_URL, an evicting policy); else the cache's keyv
+   * (lmdb's budget evicts oldest first, so a refusal always goes before the consent change that voids it).
+   */
+  readonly marks: Keyv
   readonly lock: DistributedLock
   readonly tokenStore: TokenStore
   readonly connections: ConnectionStore
@@ -59,10 +65,14 @@ export async function openStateStores(config: Config, deps: StateStoreDeps): Pro
         prefix: store.prefix,
         waitReplicas: store.waitReplicas,
         trustEmptyStore: config.quota.trustEmptyStore,
+        ...(config.cache.storeUrl === undefined ? {} : { cacheUrl: config.cache.storeUrl }),
       },
       deps,
     )
   }
   const { openEmbeddedStores } = await import('./embedded-stores.js')
-  return openEmbeddedStores({ dataDir: config.dataDir, trustEmptyStore: config.quota.trustEmptyStore }, deps)
+  return openEmbeddedStores(
+    { dataDir: config.dataDir, trustEmptyStore: config.quota.trustEmptyStore, cacheMaxBytes: config.cache.maxBytes },
+    deps,
+  )
 }

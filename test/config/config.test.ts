@@ -113,4 +113,16 @@ describe('loadConfig', () => {
     expect(loadConfig({ QUOTA_LIMITS: '17515=2, 11315=3' }).quota.limitsByBank).toEqual({ '17515': 2, '11315': 3 })
     expect(() => loadConfig({ QUOTA_LIMITS: '17515=5' })).toThrow(/at most 4/)
   })
+
+  it('CACHE_MAX_BYTES bounds the embedded cache (1 GiB by default); CACHE_STORE_URL needs a shared store', () => {
+    expect(loadConfig({}).cache).toMatchObject({ maxBytes: 1024 ** 3, storeUrl: undefined })
+    expect(loadConfig({ CACHE_MAX_BYTES: '0' }).cache.maxBytes).toBe(0)
+    expect(() => loadConfig({ CACHE_MAX_BYTES: '-1' })).toThrow(/CACHE_MAX_BYTES/)
+    const shared = loadConfig({ STORE_URL: 'redis://main:6379', CACHE_STORE_URL: 'redis://cache:6379' })
+    expect(shared.cache.storeUrl).toBe('redis://cache:6379')
+    expect(() => loadConfig({ CACHE_STORE_URL: 'redis://cache:6379' })).toThrow(/CACHE_STORE_URL needs a shared store/)
+    expect(() => loadConfig({ STORE_URL: 'redis://main:6379', CACHE_STORE_URL: 'http://cache' })).toThrow(
+      /CACHE_STORE_URL/,
+    )
+  })
 })

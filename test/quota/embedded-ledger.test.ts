@@ -133,6 +133,7 @@ describe('EmbeddedLedger: durability across a crash', () => {
     const sources = [
       'src/errors.ts',
       'src/clock.ts',
+      'src/redis/psu-hash-tag.ts',
       ...(await readdir(join(root, 'src/quota'))).map((f) => `src/quota/${f}`),
     ]
     for (const source of sources.filter((s) => s.endsWith('.ts'))) {

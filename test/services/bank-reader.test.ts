@@ -75,7 +75,8 @@ describe('BankReader', () => {
   it('keys carry tpp + bank + PSU: a joint account cached for one PSU is never served to another (inv. 8)', async () => {
     const r = reader()
     const other: Caller = { ...caller, psuId: 'P2' }
-    expect(r.cacheKey(caller, target)).toBe(`TPP|17515|P1|${target.iban}|balances`)
+    // Under the PSU's hash tag (one Redis Cluster slot per PSU at a bank), then the quota key.
+    expect(r.cacheKey(caller, target)).toBe(`{17515:P1}TPP|17515|P1|${target.iban}|balances`)
     expect(r.cacheKey(other, target)).not.toBe(r.cacheKey(caller, target))
     expect(r.cacheKey(caller, { ...target, bank: '11315' })).not.toBe(r.cacheKey(caller, target))
     const op = { cacheOnly: false, spent: 0 }

@@ -14,6 +14,7 @@ import type { RecordBackend } from '../../src/stet/record-backend.js'
 import { RecordStoreUnavailableError } from '../../src/stet/record-backend.js'
 import { RecordSealer, SealedRecordRejectedError, type SealingKey } from '../../src/stet/record-sealer.js'
 import { MemoryTokenStore, type StoredTokens, type TokenStore } from '../../src/stet/token-source.js'
+import { psuHashTagOf } from '../../src/stores/connection-store.js'
 import { LmdbRecordBackend } from '../../src/stores/lmdb-record-backend.js'
 import { RedisRecordBackend } from '../../src/stores/redis-record-backend.js'
 
@@ -118,6 +119,26 @@ describe.each(backends)('sealed token store on %s', (_name, open) => {
     expect(await onlyNew.get(LEA)).toEqual(tokens(6))
     await before.set(LEA, tokens(7)) // a replica still on k1 only
     await expect(onlyNew.get(LEA)).rejects.toMatchObject({ reason: 'unknown-key' })
+    await backend.close?.()
+  })
+
+  it('with a hash tag (as stores/ open it) records sit under it; one written before (no tag) still opens and moves on the next write', async () => {
+    const backend = await open()
+    const hashTag = psuHashTagOf
+    const store = new SealedTokenStore(backend, new RecordSealer([K1]), { tpp: 'TPP-A', clock: Date.now, hashTag })
+    const taggedKey = tokenRecordKey('TPP-A', LEA, hashTag(LEA))
+    expect(taggedKey).toBe('tokens:{17515:9999999901}TPP-A|17515|9999999901')
+    const legacyKey = tokenRecordKey('TPP-A', LEA)
+    expect(legacyKey).toBe('tokens:TPP-A|17515|9999999901')
+    await store.set(LEA, tokens(8))
+    await backend.set(legacyKey, (await backend.get(taggedKey)) ?? '')
+    await backend.delete(taggedKey)
+    expect(await store.get(LEA)).toEqual(tokens(8)) // the upgrade keeps the PSU linked
+    await store.set(LEA, tokens(9))
+    expect(await backend.get(legacyKey)).toBeUndefined()
+    expect(await store.get(LEA)).toEqual(tokens(9))
+    await store.delete(LEA)
+    expect(await store.get(LEA)).toBeUndefined()
     await backend.close?.()
   })
 })

@@ -63,12 +63,17 @@ export async function spawnGateway(
   }
 }
 
-/** A private redis-server (nothing on disk) that a test may stop mid-run without touching the shared one. */
-export async function startPrivateRedis(): Promise<{ url: string; stop(): Promise<void> }> {
+/**
+ * A private redis-server (nothing on disk) that a test may stop mid-run without touching the shared one; `extraArgs`
+ * e.g. `['--maxmemory', '4mb', '--maxmemory-policy', 'allkeys-lru']`.
+ */
+export async function startPrivateRedis(
+  extraArgs: readonly string[] = [],
+): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort()
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extraArgs],
     {
       stdio: 'ignore',
     },
