@@ -59,9 +59,15 @@ async function fire(pool: Pool, spec: RequestSpec): Promise<Outcome> {
   }
 }
 
+/** One request for every send, or one per closed-loop connection / open-loop send (a pool of PSUs: issue 16). */
+export type RequestSource = RequestSpec | ((index: number) => RequestSpec)
+
+const specAt = (source: RequestSource, index: number): RequestSpec =>
+  typeof source === 'function' ? source(index) : source
+
 export async function closedLoop(
   origin: string,
-  spec: RequestSpec,
+  source: RequestSource,
   options: { connections: number; warmupMs: number; durationMs: number },
   hooks: MeasureHooks,
 ): Promise<ClosedLoopResult> {
@@ -71,7 +77,8 @@ export async function closedLoop(
   let completed = 0
   let failed = 0
   const statuses: Record<string, number> = {}
-  const worker = async (): Promise<void> => {
+  const worker = async (_: unknown, connection: number): Promise<void> => {
+    const spec = specAt(source, connection)
     while (!stop) {
       const outcome = await fire(pool, spec)
       if (!measuring) continue
@@ -97,7 +104,7 @@ export async function closedLoop(
 
 export async function openLoop(
   origin: string,
-  spec: RequestSpec,
+  source: RequestSource,
   options: { rate: number; warmupMs: number; durationMs: number; graceMs: number },
   hooks: MeasureHooks,
 ): Promise<OpenLoopResult> {
@@ -127,7 +134,7 @@ export async function openLoop(
       sent++
       open.set(i, scheduled)
     }
-    const p = fire(pool, spec).then((outcome) => {
+    const p = fire(pool, specAt(source, i)).then((outcome) => {
       if (!measured) return
       open.delete(i)
       // Latency from the scheduled send time: a server that falls behind is charged for the queue it causes.

@@ -5,17 +5,16 @@
  * functions with the most self time, and the share of time under a few functions we watch. Defaults: tx20 V2 8 s.
  * The .cpuprofile stays in the work folder printed at the end (open it in Chrome's DevTools).
  */
-import { cp, mkdtemp, readdir, readFile } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, readdir, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { execFile } from 'node:child_process'
-import { promisify } from 'node:util'
+import { issueDevToken, loadOrCreateDevSigningKey } from '../src/auth/dev-token.js'
 import { loadOrCreateDevPki } from '../src/pki/dev-pki.js'
-import { closedLoop } from './load.js'
+import { closedLoop, type RequestSpec } from './load.js'
 import { peakRssMb, resetPeakRss, rssSplitMb, threadTicks, type ThreadCpu } from './proc-stats.js'
 import { killAll, spawnChild, waitReady } from './processes.js'
-import { psusOf, QUERIES, requestFor, type VariantId } from './queries.js'
+import { loadPsusOf, psusOf, QUERIES, requestFor, type VariantId } from './queries.js'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const distSrc = path.resolve(here, '..', 'src')
@@ -33,7 +32,7 @@ process.once('exit', killAll)
 setTimeout(() => {
   process.stderr.write('bench:profile: time limit reached\n')
   process.exit(2)
-}, 120_000).unref()
+}, 240_000).unref()
 
 const work = await mkdtemp(path.join(tmpdir(), 'stetgw-profile-'))
 const pkiDir = path.join(work, 'pki')
@@ -45,6 +44,7 @@ const bank = spawnChild(
     SANDBOX_PORT: '0',
     SANDBOX_LATENCY_MS: '10',
     SANDBOX_BENCH_PERSONAS: 'true',
+    SANDBOX_DATA_DIR: 'memory', // as bench/run.ts: the referee counts in memory
     DATA_DIR: work,
     STET_CLIENT_ID: CLIENT_ID,
   },
@@ -73,10 +73,21 @@ const redisEnv: Record<string, string> =
     : {}
 /** BENCH_ALLOCATION_PROFILE=1: also an allocation profile of the measured window (allocation-profile.ts). */
 const allocationFile = process.env.BENCH_ALLOCATION_PROFILE === '1' ? path.join(work, 'allocations.heapprofile') : ''
+/**
+ * BENCH_HEAP_SNAPSHOT=1: also a heap snapshot near the end of the measured window, under load (`--heapsnapshot-signal`),
+ * summarised by constructor (self size of what is alive then, retained or not yet collected).
+ */
+const heapSnapshot = process.env.BENCH_HEAP_SNAPSHOT === '1'
+const snapshotDir = path.join(work, 'snapshot')
 const script = variant === 'V0' ? 'serve-v0.js' : variant === 'V1' ? 'serve-v1.js' : 'serve-gateway.js'
 const server = spawnChild(
   variant,
-  ['--cpu-prof', `--cpu-prof-dir=${path.join(work, 'prof')}`, path.join(here, script)],
+  [
+    '--cpu-prof',
+    `--cpu-prof-dir=${path.join(work, 'prof')}`,
+    ...(heapSnapshot ? ['--heapsnapshot-signal=SIGUSR1', `--diagnostic-dir=${snapshotDir}`] : []),
+    path.join(here, script),
+  ],
   {
     // The baselines' settings and the gateway's, as bench/run.ts gives them.
     BANK_URL: bankUrl,
@@ -105,19 +116,17 @@ const allocationSignal = async (): Promise<void> => {
 }
 const url = await waitReady(server)
 const atReady = { ...rssSplitMb(server.pid), peak: peakRssMb(server.pid) }
-let token = ''
-if (variant === 'V2' || variant === 'V2w' || variant === 'V2w-redis') {
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    [
-      path.join(distSrc, 'auth', 'dev-token-cli.js'),
-      '--psu',
-      query.psu(variant),
-      ...(query.present && variant === 'V2' ? ['--present'] : []),
-    ],
-    { env: { ...process.env, DATA_DIR: dataDir, STET_BASE_URL: bankUrl, LOG_LEVEL: 'silent' } },
-  )
-  token = stdout.trim()
+// With more than one connection a cold variant gives each its own PSU, as bench/run.ts does (no shared bank calls).
+const loadPsus = Number(connectionsArg) > 1 ? loadPsusOf(variant, query) : [query.psu(variant)]
+const specs: RequestSpec[] = []
+for (const psu of loadPsus) {
+  let token = ''
+  if (variant === 'V2' || variant === 'V2w' || variant === 'V2w-redis') {
+    const key = await loadOrCreateDevSigningKey(dataDir)
+    const present = query.present && variant === 'V2'
+    token = await issueDevToken(key, { psuId: psu, present, banks: [] }, { clock: Date.now, ttlSeconds: 3600 })
+  }
+  specs.push(requestFor(variant, query, token, psu))
 }
 let threadsBefore: ThreadCpu[] = []
 let threadsAfter: ThreadCpu[] = []
@@ -125,7 +134,7 @@ let rss = { anon: 0, file: 0, shmem: 0, peak: 0 }
 let startPeak = 0
 const result = await closedLoop(
   url,
-  requestFor(variant, query, token),
+  (connection: number) => specs[connection % specs.length] ?? requestFor(variant, query, ''),
   {
     connections: Number(connectionsArg),
     warmupMs: 1000,
@@ -142,11 +151,25 @@ const result = await closedLoop(
       threadsAfter = threadTicks(server.pid)
       rss = { ...rssSplitMb(server.pid), peak: peakRssMb(server.pid) }
       await allocationSignal()
+      if (heapSnapshot) await takeHeapSnapshot()
     },
   },
 )
 await server.stop()
 await bank.stop()
+
+/** Signals the snapshot (the load still running) and waits until its file is complete. */
+async function takeHeapSnapshot(): Promise<void> {
+  await mkdir(snapshotDir, { recursive: true })
+  server.process.kill('SIGUSR1')
+  for (let waited = 0; waited < 60_000; waited += 500) {
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    const [name] = (await readdir(snapshotDir)).filter((f) => f.endsWith('.heapsnapshot'))
+    if (name === undefined) continue
+    const text = await readFile(path.join(snapshotDir, name), 'utf8')
+    if (text.trimEnd().endsWith('}')) return
+  }
+}
 
 interface ProfileNode {
   readonly id: number
@@ -255,6 +278,7 @@ const out: string[] = [
   '',
   `profile: ${path.join(profDir, file)}`,
   ...(allocationFile === '' ? [] : await allocationSummary(allocationFile, result.completed)),
+  ...(heapSnapshot ? await snapshotSummary(snapshotDir) : []),
 ]
 process.stdout.write(`${out.join('\n')}\n`)
 process.exit(0)
@@ -297,5 +321,48 @@ async function allocationSummary(fileName: string, operations: number): Promise<
       .slice(0, 20)
       .map(([name, bytes]) => `  ${kb(bytes)}  ${name}`),
     `allocation profile: ${fileName}`,
+  ]
+}
+
+interface HeapSnapshot {
+  readonly snapshot: {
+    readonly meta: { readonly node_fields: string[]; readonly node_types: [string[], ...unknown[]] }
+  }
+  readonly nodes: number[]
+  readonly strings: string[]
+}
+
+/** What the heap held under load, by kind and constructor name (self sizes; a 'string' is counted by its type). */
+async function snapshotSummary(dir: string): Promise<string[]> {
+  const [name] = (await readdir(dir)).filter((f) => f.endsWith('.heapsnapshot'))
+  if (name === undefined) return ['', 'heap snapshot: none written']
+  const snap = JSON.parse(await readFile(path.join(dir, name), 'utf8')) as HeapSnapshot
+  const fields = snap.snapshot.meta.node_fields
+  const types = snap.snapshot.meta.node_types[0]
+  const width = fields.length
+  const at = (field: string): number => fields.indexOf(field)
+  const [typeAt, nameAt, sizeAt] = [at('type'), at('name'), at('self_size')]
+  const byName = new Map<string, { bytes: number; count: number }>()
+  let total = 0
+  for (let i = 0; i < snap.nodes.length; i += width) {
+    const type = types[snap.nodes[i + typeAt] ?? 0] ?? '?'
+    const size = snap.nodes[i + sizeAt] ?? 0
+    const label =
+      type === 'object' || type === 'closure' ? `${type} ${snap.strings[snap.nodes[i + nameAt] ?? 0] ?? ''}` : type
+    const entry = byName.get(label) ?? { bytes: 0, count: 0 }
+    entry.bytes += size
+    entry.count++
+    byName.set(label, entry)
+    total += size
+  }
+  const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1).padStart(7)
+  return [
+    '',
+    `heap snapshot under load: ${mb(total).trim()} MB of objects (self sizes), by kind / constructor:`,
+    ...[...byName.entries()]
+      .sort((a, b) => b[1].bytes - a[1].bytes)
+      .slice(0, 25)
+      .map(([label, { bytes, count }]) => `  ${mb(bytes)} MB  ${String(count).padStart(8)}  ${label}`),
+    `heap snapshot: ${path.join(dir, name)}`,
   ]
 }

@@ -6,7 +6,7 @@
  * per-account reads), which is what "added latency" subtracts.
  */
 import { encodeAccountId } from '../src/services/account-id.js'
-import { BENCH_PERSONAS } from '../src/sandbox/personas.js'
+import { BENCH_COLD_FIVE, BENCH_COLD_TWENTY, BENCH_PERSONAS } from '../src/sandbox/personas.js'
 import type { RequestSpec } from './load.js'
 
 export type VariantId = 'V0' | 'V1' | 'V2' | 'V2w' | 'V0m' | 'V1m' | 'V2w-redis'
@@ -53,9 +53,26 @@ const TWENTY_REDIS = 'BENCH0020RE'
 const five = (variant: VariantId): string => (variant === 'V2w-redis' ? FIVE_REDIS : FIVE)
 const twenty = (variant: VariantId): string => (variant === 'V2w-redis' ? TWENTY_REDIS : TWENTY)
 
+/** The variants that read the bank on every operation: under load, each of their connections reads its own PSU. */
+export const COLD_VARIANTS: ReadonlySet<VariantId> = new Set(['V0', 'V1', 'V2'])
+
+/**
+ * The PSUs a cell's load spreads over (issue 16, "honest cold saturation"): a cold variant's present queries give each
+ * closed-loop connection its own PSU (the open loop takes them in turn), so that concurrent identical reads can never
+ * share a bank call in the gateway's single-flight. Warm variants and the unattended dashboard (whose point is one
+ * PSU's daily limit) read one PSU. The counting pass asks the query's own PSU, alone.
+ */
+export function loadPsusOf(variant: VariantId, query: QueryDef): readonly string[] {
+  if (!COLD_VARIANTS.has(variant) || !query.present) return [query.psu(variant)]
+  const pool = query.psu(variant) === TWENTY ? BENCH_COLD_TWENTY : BENCH_COLD_FIVE
+  return pool.slice(0, query.connections)
+}
+
 /** Every PSU a variant's server reads (and links at start). */
 export function psusOf(variant: VariantId): string[] {
-  return [five(variant), twenty(variant), UNATTENDED_PSU[variant]]
+  const own = [five(variant), twenty(variant), UNATTENDED_PSU[variant]]
+  if (!COLD_VARIANTS.has(variant)) return own
+  return [...new Set([...own, ...QUERIES.flatMap((query) => loadPsusOf(variant, query))])]
 }
 /** One unattended PSU per variant: the bank's limit (4 per key and day) is never shared between variants. */
 export const UNATTENDED_PSU: Readonly<Record<VariantId, string>> = {
@@ -160,9 +177,11 @@ function v0Path(query: QueryDef, psu: string): string {
   }
 }
 
-/** The request a variant is sent for a query. `token` is the gateway's bearer (V2/V2w), unused by V0/V1. */
-export function requestFor(variant: VariantId, query: QueryDef, token: string): RequestSpec {
-  const psu = query.psu(variant)
+/**
+ * The request a variant is sent for a query. `token` is the gateway's bearer (V2/V2w), unused by V0/V1; `psu` one of
+ * `loadPsusOf` (default: the query's own PSU).
+ */
+export function requestFor(variant: VariantId, query: QueryDef, token: string, psu = query.psu(variant)): RequestSpec {
   const psuHeaders: Record<string, string> = { 'x-psu-id': psu, ...(query.present ? { 'x-psu-present': '1' } : {}) }
   const kind = serverKindOf(variant)
   if (kind === 'rest') return { method: 'GET', path: v0Path(query, psu), headers: psuHeaders }

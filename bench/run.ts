@@ -6,30 +6,33 @@
  * bench/results.json and bench/throughput-latency.png. Bounded: a watchdog kills everything past the profile's limit.
  *
  * Profiles (BENCH_PROFILE): quick (default, ≤ 8 min) and full.
+ *
+ * Targeted cells (issue 16: before/after of one change without the whole run): BENCH_QUERIES and BENCH_VARIANTS, comma
+ * lists (`BENCH_QUERIES=tx20 BENCH_VARIANTS=V0,V2`), run only those, still interleaved, and print a summary instead of
+ * rewriting bench/RESULTS.md (the JSON goes to a file in the system's temporary folder, named at the end).
  */
-import { execFile, execFileSync } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { connect } from 'node:net'
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
 import { createClient } from 'redis'
 import { request } from 'undici'
+import { issueDevToken, loadOrCreateDevSigningKey } from '../src/auth/dev-token.js'
 import { loadOrCreateDevPki } from '../src/pki/dev-pki.js'
 import type { SandboxStats } from '../src/sandbox/sandbox-bank.js'
 import { renderChart } from './chart.js'
 import { closedLoop, openLoop, percentile } from './load.js'
-import type { RequestSpec } from './load.js'
+import type { RequestSource, RequestSpec } from './load.js'
 import { cpuTicks, CLOCK_TICKS_PER_SECOND, peakRssMb, resetPeakRss } from './proc-stats.js'
 import { CAN_PIN, killAll, loopDelay, spawnChild, stopAll, waitReady } from './processes.js'
 import type { Child } from './processes.js'
-import { GRAPHQL, psusOf, QUERIES, requestFor, serverKindOf, VARIANTS, WARM_VARIANTS } from './queries.js'
+import { GRAPHQL, loadPsusOf, psusOf, QUERIES, requestFor, serverKindOf, VARIANTS, WARM_VARIANTS } from './queries.js'
 import type { QueryDef, VariantId } from './queries.js'
 import type { BenchResults, CountSample, LatencyRun, LatencySample, SaturationSample } from './results.js'
 import { writeResults } from './report.js'
 
-const run = promisify(execFile)
 const here = path.dirname(fileURLToPath(import.meta.url))
 /** dist-bench/bench → the repository root. */
 const root = path.resolve(here, '..', '..')
@@ -69,6 +72,22 @@ const PROFILES = {
 
 const profile: Profile = process.env.BENCH_PROFILE === 'full' ? PROFILES.full : PROFILES.quick
 const latencies = (process.env.BENCH_LATENCIES ?? '10,50').split(',').map(Number)
+function selected<T extends string>(all: readonly T[], list: string | undefined, what: string): readonly T[] {
+  if (list === undefined || list === '') return all
+  const names = list.split(',')
+  const unknown = names.filter((name) => !all.includes(name as T))
+  if (unknown.length > 0) throw new Error(`unknown ${what}: ${unknown.join(', ')} (known: ${all.join(', ')})`)
+  return all.filter((name) => names.includes(name))
+}
+const variantsRun = selected(VARIANTS, process.env.BENCH_VARIANTS, 'variant')
+const queriesRun = QUERIES.filter((q) =>
+  selected(
+    QUERIES.map((x) => x.id),
+    process.env.BENCH_QUERIES,
+    'query',
+  ).includes(q.id),
+)
+const targeted = variantsRun.length < VARIANTS.length || queriesRun.length < QUERIES.length
 /** Connections from each server to the bank (gateway STET_MAX_CONNECTIONS, baselines' undici Agent). */
 const BANK_CONNECTIONS = '128'
 const SERVER_CORE = 1
@@ -96,12 +115,10 @@ async function bankStats(bankUrl: string): Promise<SandboxStats['totals']> {
   return ((await res.body.json()) as SandboxStats).totals
 }
 
-async function devToken(dataDir: string, bankUrl: string, psu: string, present: boolean): Promise<string> {
-  const args = [path.join(distSrc, 'auth', 'dev-token-cli.js'), '--psu', psu, ...(present ? ['--present'] : [])]
-  const { stdout } = await run(process.execPath, args, {
-    env: { ...process.env, DATA_DIR: dataDir, STET_BASE_URL: bankUrl, LOG_LEVEL: 'silent' },
-  })
-  return stdout.trim()
+/** What `npm run token` prints, made in this process (the cold pools need one token per PSU: 80 per gateway). */
+async function devToken(dataDir: string, psu: string, present: boolean): Promise<string> {
+  const key = await loadOrCreateDevSigningKey(dataDir)
+  return issueDevToken(key, { psuId: psu, present, banks: [] }, { clock: Date.now, ttlSeconds: 43_200 })
 }
 
 async function post(origin: string, spec: RequestSpec): Promise<{ status: number; text: string }> {
@@ -117,7 +134,7 @@ interface Server {
   readonly variant: VariantId
   readonly child: Child
   readonly url: string
-  /** Bearer per query (V2/V2w); empty for V0/V1. */
+  /** Bearer per query and PSU (`query|psu`, V2/V2w); empty for V0/V1. */
   readonly tokens: Map<string, string>
 }
 
@@ -127,13 +144,21 @@ async function benchLatency(latencyMs: number, work: string, pkiDir: string): Pr
   log(`latency ${latencyMs} ms: starting the bank and the four servers`)
   const bankDir = path.join(work, `bank-${latencyMs}`)
   await cp(pkiDir, path.join(bankDir, 'pki'), { recursive: true })
+  // BENCH_BANK_CPU_PROF=<dir>: the bank under --cpu-prof (is the bank, not the server under test, setting the pace?).
+  const bankProf = process.env.BENCH_BANK_CPU_PROF
   const bank = spawnChild(
     'bank',
-    [path.join(distSrc, 'sandbox', 'main.js')],
+    [
+      ...(bankProf === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${bankProf}`]),
+      path.join(distSrc, 'sandbox', 'main.js'),
+    ],
     {
       SANDBOX_PORT: '0',
       SANDBOX_LATENCY_MS: String(latencyMs),
       SANDBOX_BENCH_PERSONAS: 'true',
+      // The referee counts in memory: rewriting and fsyncing its whole counter file after every call was 39 % of the
+      // bank's CPU once every connection read its own PSU, and set the cold cells' pace (issue 16).
+      SANDBOX_DATA_DIR: 'memory',
       DATA_DIR: bankDir,
       STET_CLIENT_ID: CLIENT_ID,
     },
@@ -219,7 +244,7 @@ async function benchLatency(latencyMs: number, work: string, pkiDir: string): Pr
   }
   const servers = new Map<VariantId, Server>()
   const starts: [VariantId, Child][] = []
-  for (const variant of VARIANTS) {
+  for (const variant of variantsRun) {
     const script = path.join(here, scriptOf[serverKindOf(variant)])
     starts.push([variant, spawnChild(variant, [script], await envOf(variant), SERVER_CORE)])
   }
@@ -229,30 +254,35 @@ async function benchLatency(latencyMs: number, work: string, pkiDir: string): Pr
 
   // Tokens: V2 present everywhere but the unattended query (partner); V2w and V2w-redis partner everywhere, after a
   // warming pass with a present token. The in-memory floors (V0m, V1m) are warmed by the same pass, PSU present.
-  for (const variant of VARIANTS) {
+  for (const variant of variantsRun) {
     const server = servers.get(variant)
     if (server === undefined) continue
     const gateway = serverKindOf(variant) === 'gateway'
     const dataDir = path.join(work, `${variant}-${latencyMs}`)
     if (gateway) {
       for (const query of QUERIES) {
-        const psu = query.psu(variant)
         const partner = WARM_VARIANTS.has(variant) || !query.present
-        server.tokens.set(query.id, await devToken(dataDir, bankUrl, psu, !partner))
+        for (const psu of new Set([query.psu(variant), ...loadPsusOf(variant, query)]))
+          server.tokens.set(`${query.id}|${psu}`, await devToken(dataDir, psu, !partner))
       }
     }
     if (!WARM_VARIANTS.has(variant)) continue
-    for (const query of QUERIES) {
-      const present = gateway ? await devToken(dataDir, bankUrl, query.psu(variant), true) : ''
+    for (const query of queriesRun) {
+      const present = gateway ? await devToken(dataDir, query.psu(variant), true) : ''
       const answer = await post(server.url, requestFor(variant, { ...query, present: true }, present))
       if (answer.status !== 200 || answer.text.includes('"errors":'))
         throw new Error(`${variant} warming ${query.id}: ${answer.status} ${answer.text.slice(0, 300)}`)
     }
   }
-  const spec = (variant: VariantId, query: QueryDef): RequestSpec => {
+  const spec = (variant: VariantId, query: QueryDef, psu = query.psu(variant)): RequestSpec => {
     const server = servers.get(variant)
     if (server === undefined) throw new Error(`no server ${variant}`)
-    return requestFor(variant, query, server.tokens.get(query.id) ?? '')
+    return requestFor(variant, query, server.tokens.get(`${query.id}|${psu}`) ?? '', psu)
+  }
+  /** The load of a cell: one PSU per connection (or per send, in turn) on the cold variants' present queries. */
+  const loadOf = (variant: VariantId, query: QueryDef): RequestSource => {
+    const specs = loadPsusOf(variant, query).map((psu) => spec(variant, query, psu))
+    return (index: number) => specs[index % specs.length] ?? spec(variant, query)
   }
   const serverOf = (variant: VariantId): Server => {
     const server = servers.get(variant)
@@ -262,8 +292,8 @@ async function benchLatency(latencyMs: number, work: string, pkiDir: string): Pr
 
   // Counting pass: one operation at a time (ten for the unattended dashboard), the bank's counters as referee.
   const counts: CountSample[] = []
-  for (const query of QUERIES) {
-    for (const variant of VARIANTS) {
+  for (const query of queriesRun) {
+    for (const variant of variantsRun) {
       const before = await bankStats(bankUrl)
       const commandsBefore = variant === 'V2w-redis' ? await storeCommands() : 0
       const monitor = variant === 'V2w-redis' ? await monitorStore() : undefined
@@ -295,10 +325,10 @@ async function benchLatency(latencyMs: number, work: string, pkiDir: string): Pr
   }
   log(`latency ${latencyMs} ms: counting pass done`)
 
-  const order = (rep: number): readonly VariantId[] => (rep % 2 === 0 ? VARIANTS : [...VARIANTS].reverse())
+  const order = (rep: number): readonly VariantId[] => (rep % 2 === 0 ? variantsRun : [...variantsRun].reverse())
   const saturation: SaturationSample[] = []
   const fixedLoad: LatencySample[] = []
-  for (const query of QUERIES) {
+  for (const query of queriesRun) {
     for (let rep = 0; rep < profile.reps; rep++) {
       for (const variant of order(rep)) {
         const server = serverOf(variant)
@@ -307,7 +337,7 @@ async function benchLatency(latencyMs: number, work: string, pkiDir: string): Pr
         let statsAfter = stats
         const result = await closedLoop(
           server.url,
-          spec(variant, query),
+          loadOf(variant, query),
           { connections: query.connections, warmupMs: profile.warmupMs, durationMs: profile.measureMs },
           {
             onStart: async () => {
@@ -340,10 +370,16 @@ async function benchLatency(latencyMs: number, work: string, pkiDir: string): Pr
       }
     }
     // The fixed offered load: half the slowest cold variant's saturation rate, so every variant runs below saturation.
-    const coldRates = (['V0', 'V1', 'V2'] as const).map((v) =>
-      median(saturation.filter((s) => s.query === query.id && s.variant === v).map((s) => s.responsesPerSecond)),
-    )
-    const rate = Math.max(5, Math.min(2000, Math.floor(0.5 * Math.min(...coldRates))))
+    const coldRates = (['V0', 'V1', 'V2'] as const)
+      .filter((v) => variantsRun.includes(v))
+      .map((v) =>
+        median(saturation.filter((s) => s.query === query.id && s.variant === v).map((s) => s.responsesPerSecond)),
+      )
+    // BENCH_FIXED_RATE: a targeted run's own rate (to compare with another run at the same load).
+    const fixedRate = Number(process.env.BENCH_FIXED_RATE ?? 'NaN')
+    const rate = Number.isFinite(fixedRate)
+      ? fixedRate
+      : Math.max(5, Math.min(2000, Math.floor(0.5 * Math.min(...(coldRates.length === 0 ? [200] : coldRates)))))
     for (let rep = 0; rep < profile.reps; rep++) {
       for (const variant of order(rep)) {
         const server = serverOf(variant)
@@ -354,7 +390,7 @@ async function benchLatency(latencyMs: number, work: string, pkiDir: string): Pr
         let commands = 0
         const result = await openLoop(
           server.url,
-          spec(variant, query),
+          loadOf(variant, query),
           { rate, warmupMs: profile.warmupMs, durationMs: profile.measureMs, graceMs: profile.graceMs },
           {
             onStart: async () => {
@@ -470,6 +506,13 @@ async function main(): Promise<void> {
       })),
       runs,
     }
+    if (targeted) {
+      const file = path.join(tmpdir(), `stetgw-bench-targeted-${startedAt}.json`)
+      await writeFile(file, `${JSON.stringify(results, null, 1)}\n`)
+      process.stdout.write(targetedSummary(results))
+      log(`done in ${results.durationS} s (targeted cells; bench/RESULTS.md untouched): ${file}`)
+      return
+    }
     const benchDir = path.join(root, 'bench')
     await writeFile(path.join(benchDir, 'results.json'), `${JSON.stringify(results, null, 1)}\n`)
     await renderChart(results, path.join(benchDir, 'throughput-latency.png'))
@@ -480,6 +523,36 @@ async function main(): Promise<void> {
     await rm(work, { recursive: true, force: true })
     clearTimeout(watchdog)
   }
+}
+
+/** A targeted run's medians, one line per cell (the full report needs every variant and query). */
+function targetedSummary(results: BenchResults): string {
+  const lines: string[] = []
+  for (const run of results.runs) {
+    lines.push(
+      `bank ${run.latencyMs} ms: query variant | sat req/s | sat CPU µs/op | fixed CPU µs/op | added p50 ms | calls/op sat/fixed | peak RSS MB`,
+    )
+    for (const query of queriesRun) {
+      for (const variant of variantsRun) {
+        const sat = run.saturation.filter((s) => s.query === query.id && s.variant === variant)
+        const fix = run.fixedLoad.filter((s) => s.query === query.id && s.variant === variant)
+        const m = (values: number[], digits = 0): string => median(values).toFixed(digits)
+        lines.push(
+          `  ${query.id} ${variant} | ${m(sat.map((s) => s.rps))} | ${m(sat.map((s) => s.cpuUsPerOp))} | ${m(fix.map((s) => s.cpuUsPerOp))} | ${m(
+            fix.map((s) => s.addedP50Ms),
+            1,
+          )} | ${m(
+            sat.map((s) => s.callsPerOp),
+            2,
+          )}/${m(
+            fix.map((s) => s.callsPerOp),
+            2,
+          )} | ${Math.max(...sat.map((s) => s.peakRssMb), ...fix.map((s) => s.peakRssMb)).toFixed(0)}`,
+        )
+      }
+    }
+  }
+  return `${lines.join('\n')}\n`
 }
 
 main().catch((error: unknown) => {

@@ -2,7 +2,8 @@
  * `npm run sandbox`: the sandbox bank as its own process. Being a process entry, it is the one sandbox file that reads
  * `process.env`: SANDBOX_PORT (4010), DATA_DIR (./data), STET_DEV_PKI_DIR (DATA_DIR/pki: the development PKI whose
  * QSealC it trusts; point the gateway's STET_DEV_PKI_DIR at the same folder), SANDBOX_DATA_DIR (the bank's
- * tokens, consents and daily counters; default DATA_DIR/sandbox, i.e. ./data/sandbox), STET_CLIENT_ID
+ * tokens, consents and daily counters; default DATA_DIR/sandbox, i.e. ./data/sandbox; `memory`: kept in memory only,
+ * gone at exit, as the benchmark's bank runs), STET_CLIENT_ID
  * (PSDFR-ACPR-SANDBOX), SANDBOX_TLS (`true` for HTTPS + mTLS; plain HTTP otherwise), SANDBOX_LATENCY_MS (0),
  * SANDBOX_DAILY_LIMIT (4), SANDBOX_LIMIT_ANSWER (`429` or `403-TMRQ`), SANDBOX_BENCH_PERSONAS (`true` adds the
  * benchmark personas, personas.ts).
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
   const limitAnswer = limitAnswerOf(process.env.SANDBOX_LIMIT_ANSWER)
   // As in the gateway's embedded sandbox (DATA_DIR/sandbox).
   const sandboxDataDir = process.env.SANDBOX_DATA_DIR || join(dataDir, 'sandbox')
+  const memoryOnly = sandboxDataDir === 'memory'
   const pkiDir = process.env.STET_DEV_PKI_DIR || join(dataDir, 'pki')
   const pki = await loadOrCreateDevPki(pkiDir, { clientId })
   const bank = await startSandboxBank({
@@ -40,12 +42,12 @@ async function main(): Promise<void> {
     latencyMs,
     dailyLimit,
     limitAnswer,
-    dataDir: sandboxDataDir,
+    ...(memoryOnly ? {} : { dataDir: sandboxDataDir }),
     benchPersonas: process.env.SANDBOX_BENCH_PERSONAS === 'true',
     tls: useTls ? { keyPem: pki.server.keyPem, certPem: pki.server.certPem, caPem: pki.caCertPem } : undefined,
   })
   process.stdout.write(
-    `sandbox bank listening on ${bank.url} (client_id ${clientId}, trusting the QSealC in ${resolve(pkiDir)}, sha256 ${sha256FingerprintHex(pki.qsealc.certPem)}, state in ${resolve(sandboxDataDir)})\n`,
+    `sandbox bank listening on ${bank.url} (client_id ${clientId}, trusting the QSealC in ${resolve(pkiDir)}, sha256 ${sha256FingerprintHex(pki.qsealc.certPem)}, state ${memoryOnly ? 'in memory only' : `in ${resolve(sandboxDataDir)}`})\n`,
   )
   const stop = () => {
     bank.close().then(

@@ -10,9 +10,49 @@ function inParis(epochMs: number): DateTime {
   return DateTime.fromMillis(epochMs, { zone: BANK_ZONE })
 }
 
+interface KnownDay {
+  readonly start: number
+  readonly end: number
+  readonly label: string
+  /** `parisDayBack` answers for this day, by days back. */
+  readonly back: Map<number, string>
+}
+/**
+ * The last Paris days seen, with their bounds: the bank asks the day of `now` twice per call and of every day of a
+ * statement per /transactions call; luxon's zone maths for each one set the benchmark's pace once every load
+ * connection read its own PSU (issue 16). A time inside a day's [start, end) is in that day by definition: exact on
+ * 23- and 25-hour days.
+ */
+const knownDays: KnownDay[] = []
+
+function knownDayOf(epochMs: number): KnownDay {
+  for (const day of knownDays) if (epochMs >= day.start && epochMs < day.end) return day
+  const start = inParis(epochMs).startOf('day')
+  const day: KnownDay = {
+    start: start.toMillis(),
+    end: start.plus({ days: 1 }).toMillis(),
+    label: start.toFormat('yyyy-MM-dd'),
+    back: new Map(),
+  }
+  if (knownDays.length >= 128) knownDays.length = 0
+  knownDays.unshift(day)
+  return day
+}
+
 /** `YYYY-MM-DD` of the Paris calendar day holding `epochMs`. */
 export function parisDay(epochMs: number): string {
-  return inParis(epochMs).toFormat('yyyy-MM-dd')
+  return knownDayOf(epochMs).label
+}
+
+/** `parisDay(parisTimeOnDay(epochMs, daysBack, 12, 0, 0))`: the calendar day `daysBack` days before `epochMs`'s. */
+export function parisDayBack(epochMs: number, daysBack: number): string {
+  const today = knownDayOf(epochMs)
+  let label = today.back.get(daysBack)
+  if (label === undefined) {
+    label = parisDay(parisTimeOnDay(epochMs, daysBack, 12, 0, 0))
+    today.back.set(daysBack, label)
+  }
+  return label
 }
 
 /** `dd/MM/yyyy`, as in the bank's balance name "Solde comptable au 28/09/2018". */

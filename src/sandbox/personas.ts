@@ -257,6 +257,18 @@ function benchPersona(psuId: string, label: string, serial: number, accountCount
 }
 
 /**
+ * Cold pools (issue 16, "honest cold saturation"): one PSU per load connection, so that concurrent identical reads of
+ * the cold variants can never share a bank call. 64 five-account PSUs (the one-account and dashboard queries) and 16
+ * twenty-account ones (the transactions query), as many as the bench's connections per query.
+ */
+export const BENCH_COLD_FIVE: readonly string[] = Array.from({ length: 64 }, (_, i) => `BENCH05C${pad2(i)}`)
+export const BENCH_COLD_TWENTY: readonly string[] = Array.from({ length: 16 }, (_, i) => `BENCH20C${pad2(i)}`)
+
+function pad2(n: number): string {
+  return String(n).padStart(2, '0')
+}
+
+/**
  * Benchmark personas (npm run bench), only when the sandbox is started with `benchPersonas: true`: the bank's own
  * personas have at most 3 accounts, the benchmark's dashboard needs 5 and its transactions query 20. The five
  * `BENCH0005U*` personas give each benchmarked variant its own unattended PSU, so that one variant's daily limit
@@ -273,6 +285,8 @@ export const BENCH_PERSONAS: readonly Persona[] = [
   // The gateway on Redis (V2w-redis) reads its own PSUs: linking spends unattended /accounts calls per PSU.
   benchPersona('BENCH0005RE', 'FIVE REDIS', 8, 5),
   benchPersona('BENCH0020RE', 'TWENTY REDIS', 9, 20),
+  ...BENCH_COLD_FIVE.map((psuId, i) => benchPersona(psuId, `FIVE COLD ${i}`, 100 + i, 5)),
+  ...BENCH_COLD_TWENTY.map((psuId, i) => benchPersona(psuId, `TWENTY COLD ${i}`, 200 + i, 20)),
 ]
 
 /** The personas the login page lists for a person trying the sandbox (ids and names). */

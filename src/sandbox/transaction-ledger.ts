@@ -8,7 +8,7 @@
 import type { BankTransactionCode, TransactionResource } from '../stet-api/wire.js'
 import type { ActivityProfile, PersonaAccount } from './personas.js'
 import { resourceIdOf } from './personas.js'
-import { parisDay, parisTimeOnDay, toParisIso } from './paris-calendar.js'
+import { parisDay, parisDayBack, parisTimeOnDay, toParisIso } from './paris-calendar.js'
 
 export interface LedgerEntry {
   /** The instant the dateFrom/dateTo filters compare: bookingDate, or transactionDate for an OTHR entry. */
@@ -170,10 +170,12 @@ interface DraftEntry {
 
 /**
  * A day's entries depend only on (IBAN, day): memoised, since a /transactions call walks up to 90 days and luxon's
- * zone arithmetic dominates the cost. Bounded: cleared when it grows past a few months of every persona.
+ * zone arithmetic dominates the cost. Bounded: cleared when it grows past a few months of every persona, the
+ * benchmark's cold pools included (640 accounts × 92 days: below that the cache was cleared every few calls and the
+ * bank, not the server under test, set the benchmark's pace).
  */
 const draftCache = new Map<string, DraftEntry[]>()
-const DRAFT_CACHE_LIMIT = 5000
+const DRAFT_CACHE_LIMIT = 100_000
 
 function draftsOfDay(
   account: PersonaAccount,
@@ -181,7 +183,7 @@ function draftsOfDay(
   nowMs: number,
   daysBack: number,
 ): DraftEntry[] {
-  const day = parisDay(parisTimeOnDay(nowMs, daysBack, 12, 0, 0))
+  const day = parisDayBack(nowMs, daysBack)
   const cacheKey = `${account.iban}|${day}`
   const cached = draftCache.get(cacheKey)
   if (cached) return cached

@@ -12,7 +12,7 @@ import { BadInputError, ConsentRequiredError } from './read-errors.js'
 import type { AccountRecord, BalanceRecord, IdentityRecord, OverdraftRecord, TransactionRecord } from './records.js'
 import { toBalance, toIdentity, toOverdraft, toTransaction } from './stet-mapping.js'
 import type { SyncEventSink } from './sync-events.js'
-import { decodeCursor, toStetDateParam, transactionWindowStart } from './transaction-window.js'
+import { decodeCursor, transactionWindowDateFrom } from './transaction-window.js'
 
 export interface AccountDataServiceDeps {
   readonly reader: BankReader
@@ -88,7 +88,7 @@ export class AccountDataService {
       { bank: account.bank, iban: account.iban, method: 'transactions' },
       op,
       async (access) => {
-        const dateFrom = toStetDateParam(transactionWindowStart(this.#deps.clock()))
+        const dateFrom = transactionWindowDateFrom(this.#deps.clock())
         const txs = await this.#deps.stet.getTransactions(ref(caller, account), resourceId, { dateFrom }, access)
         return txs.map(toTransaction)
       },

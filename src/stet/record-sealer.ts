@@ -39,9 +39,26 @@ export class SealedRecordRejectedError extends GatewayError {
 const ENCODER = new TextEncoder()
 const DECODER = new TextDecoder()
 
+/**
+ * Records already opened, by their exact sealed text. A bank call reads the PSU's token record first, and opening it
+ * (a WebCrypto key import and an AES-GCM job on the threadpool) was about a tenth of a cold 20-account read's CPU
+ * (bench/RESULTS.md, issue 16). A JWE text carries its own random IV and tag, so the same text is the same record: it
+ * was authenticated once under the same keys (fixed for this sealer's life), and the binding is still compared on every
+ * open. Bounded; the oldest out first.
+ */
+const MAX_OPENED = 4096
+
+interface Opened {
+  readonly typ: RecordBinding['typ']
+  readonly bank: string
+  readonly psu: string
+  readonly text: string
+}
+
 export class RecordSealer {
   readonly #keys: ReadonlyMap<string, Uint8Array>
   readonly #current: SealingKey
+  readonly #opened = new Map<string, Opened>()
 
   /** `keys`: oldest first; the last one seals new records. */
   constructor(keys: readonly SealingKey[]) {
@@ -78,6 +95,11 @@ export class RecordSealer {
   /** The record's value, or {@link SealedRecordRejectedError}. Never returns a record bound to anything else. */
   async open<T>(binding: RecordBinding, jwe: unknown): Promise<T> {
     if (typeof jwe !== 'string') throw new SealedRecordRejectedError(binding.typ, 'unreadable')
+    const known = this.#opened.get(jwe)
+    if (known !== undefined && known.typ === binding.typ && known.bank === binding.bank && known.psu === binding.psu) {
+      // A fresh copy for every caller, as a full open gives.
+      return JSON.parse(known.text) as T
+    }
     let header: CompactJWEHeaderParameters
     let plaintext: Uint8Array
     try {
@@ -99,11 +121,19 @@ export class RecordSealer {
     if (header.typ !== binding.typ || header.bank !== binding.bank || header.psu !== binding.psu) {
       throw new SealedRecordRejectedError(binding.typ, 'wrong-binding')
     }
+    const text = DECODER.decode(plaintext)
+    let value: T
     try {
-      return JSON.parse(DECODER.decode(plaintext)) as T
+      value = JSON.parse(text) as T
     } catch (error) {
       throw new SealedRecordRejectedError(binding.typ, 'unreadable', { cause: error })
     }
+    if (this.#opened.size >= MAX_OPENED) {
+      const oldest = this.#opened.keys().next()
+      if (oldest.done !== true) this.#opened.delete(oldest.value)
+    }
+    this.#opened.set(jwe, { typ: binding.typ, bank: binding.bank, psu: binding.psu, text })
+    return value
   }
 
   /** The `kid` a record was sealed with (for rotation: re-seal records still on an old key). */

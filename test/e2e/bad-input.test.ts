@@ -286,6 +286,24 @@ describe.each(['partner', 'present'] as const)('bad input from a %s caller: a st
   })
 })
 
+describe('the same document asked again with other variables (the walks are remembered per document)', () => {
+  it('is costed and checked with each request own variables, in either order', async () => {
+    const token = tokens.partner
+    const costly = `query Q($n: Int) { accounts { ${fields(5, (i) => `p${i}: transactions(first: $n) { edges { node { ${NODE} details { content } } } }`)} } }`
+    const byDate = 'query D($from: Date) { accounts { transactions(from: $from) { totalCount } } }'
+    for (const round of [1, 2]) {
+      const cheap = await t.query(costly, { token, variables: { n: 1 } })
+      expect({ round, codes: cheap.errors?.map((e) => e.extensions?.code) }).toEqual({ round, codes: undefined })
+      const dear = await t.query(costly, { token, variables: { n: 500 } })
+      expect(dear.errors?.[0]?.extensions).toMatchObject({ code: 'OPERATION_LIMIT_EXCEEDED', limit: 'cost' })
+      const inWindow = await t.query(byDate, { token, variables: { from: paris(-3) } })
+      expect(inWindow.errors).toBeUndefined()
+      const tooLate = await t.query(byDate, { token, variables: { from: paris(2) } })
+      expect(tooLate.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT')
+    }
+  })
+})
+
 describe('the same inputs still work when they are right', () => {
   it('a real cursor pages on, and dates within the window are served', async () => {
     const token = tokens.present

@@ -3,7 +3,15 @@
  * a few transactions, served through the same OAuth flow and consent as the bank's personas.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { BENCH_PERSONAS, findPersona, frenchIban, PERSONAS, personaFinder } from '../../src/sandbox/personas.js'
+import {
+  BENCH_COLD_FIVE,
+  BENCH_COLD_TWENTY,
+  BENCH_PERSONAS,
+  findPersona,
+  frenchIban,
+  PERSONAS,
+  personaFinder,
+} from '../../src/sandbox/personas.js'
 import type { SandboxSession } from '../support/sandbox-session.js'
 import {
   authorize,
@@ -46,6 +54,15 @@ describe('benchmark personas', () => {
       expect(ribKeyIsValid(iban)).toBe(true)
     }
     expect(BENCH_PERSONAS.every((p) => p.preseededConsent === undefined)).toBe(true)
+  })
+
+  it('hold one cold PSU per load connection: 64 of 5 accounts and 16 of 20, all distinct', () => {
+    const accountsOf = (psuId: string): number | undefined =>
+      BENCH_PERSONAS.find((p) => p.psuId === psuId)?.accounts.length
+    expect(BENCH_COLD_FIVE.map(accountsOf)).toEqual(Array.from({ length: 64 }, () => 5))
+    expect(BENCH_COLD_TWENTY.map(accountsOf)).toEqual(Array.from({ length: 16 }, () => 20))
+    const ids = BENCH_PERSONAS.map((p) => p.psuId)
+    expect(new Set(ids).size).toBe(ids.length)
   })
 
   it('are found only when asked for', () => {

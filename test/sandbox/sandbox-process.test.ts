@@ -110,4 +110,38 @@ describe('npm run sandbox restarted with the same DATA_DIR', () => {
     expect((await stat(elsewhere)).mode & 0o777).toBe(0o700)
     expect(await readdir(elsewhere)).toContain('oauth.json')
   }, 60_000)
+
+  it('with SANDBOX_DATA_DIR=memory counts in memory only: nothing written, a restart starts the day afresh', async () => {
+    const memoryDir = await seedDataDir()
+    const env = { DATA_DIR: memoryDir, SANDBOX_DATA_DIR: 'memory' }
+    const pki = await loadOrCreateDevPki(path.join(memoryDir, 'pki'), { clientId: 'PSDFR-ACPR-SANDBOX' })
+    const sessionOn = (url: string): SandboxSession => ({
+      bank: { url } as SandboxBank,
+      pki,
+      time: new MutableClock(Date.now()),
+      keyId: `https://tpp.example/certs/qsealc_${sha256FingerprintHex(pki.qsealc.certPem)}`,
+    })
+    const balances = `/accounts/${LEA_MAIN.resourceId}/balances`
+    try {
+      const first = await spawnSandbox(env)
+      let session = sessionOn(first.url)
+      let { access_token: token } = await obtainToken(session, LEA)
+      expect((await putConsent(session, token, { balances: [LEA_MAIN.iban] })).status).toBe(201)
+      for (let i = 0; i < 4; i++)
+        expect((await callAis(session, { path: balances, token, unattended: true })).status).toBe(200)
+      expect((await callAis(session, { path: balances, token, unattended: true })).status).toBe(429)
+      await first.stop()
+      const second = await spawnSandbox(env)
+      session = sessionOn(second.url)
+      // The token of the first process is gone with it; a new link reads, and its day's count starts at 0.
+      ;({ access_token: token } = await obtainToken(session, LEA))
+      expect((await putConsent(session, token, { balances: [LEA_MAIN.iban] })).status).toBe(201)
+      expect((await callAis(session, { path: balances, token, unattended: true })).status).toBe(200)
+      await second.stop()
+      expect(await readdir(memoryDir)).not.toContain('sandbox')
+      expect(await readdir(memoryDir)).not.toContain('memory')
+    } finally {
+      await rm(memoryDir, { recursive: true, force: true })
+    }
+  }, 90_000)
 })

@@ -105,6 +105,30 @@ describe.each(backends)('sealed token store on %s', (_name, open) => {
     await backend.close?.()
   })
 
+  it('a record already opened is opened again from memory only under its own binding, as a fresh copy', async () => {
+    const backend = await open()
+    const sealer = new RecordSealer([K1])
+    const store = new SealedTokenStore(backend, sealer, { tpp: 'TPP-A', clock: Date.now })
+    await store.set(LEA, tokens(8))
+    const first = await store.get(LEA)
+    const second = await store.get(LEA)
+    expect(second).toEqual(tokens(8))
+    expect(second).not.toBe(first) // a caller changing its copy changes nobody else's
+    // The very text LEA's read just opened, moved under CLAIRE's key: still refused.
+    await backend.set(tokenRecordKey('TPP-A', CLAIRE), (await backend.get(tokenRecordKey('TPP-A', LEA))) ?? '')
+    await expect(store.get(CLAIRE)).rejects.toMatchObject({ reason: 'wrong-binding' })
+    await expect(
+      sealer.open(
+        { typ: 'connection', bank: LEA.bank, psu: LEA.psuId },
+        await backend.get(tokenRecordKey('TPP-A', LEA)),
+      ),
+    ).rejects.toMatchObject({ reason: 'wrong-binding' })
+    // A new record (a refresh) is a new text: opened in full.
+    await store.set(LEA, tokens(9))
+    expect(await store.get(LEA)).toEqual(tokens(9))
+    await backend.close?.()
+  })
+
   it('key rotation: old records still open, new ones use the newest key; a dropped key is refused', async () => {
     const backend = await open()
     const before = new SealedTokenStore(backend, new RecordSealer([K1]), { tpp: 'TPP-A', clock: Date.now })

@@ -13,7 +13,13 @@ import type { ApolloServerPlugin } from '@apollo/server'
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases'
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth'
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives'
-import { GraphQLError, type FormattedExecutionResult, type ValidationContext, type ValidationRule } from 'graphql'
+import {
+  GraphQLError,
+  type DocumentNode,
+  type FormattedExecutionResult,
+  type ValidationContext,
+  type ValidationRule,
+} from 'graphql'
 import { getComplexity } from 'graphql-query-complexity'
 import type { OperationLimits } from '../../config/config.js'
 import type { GatewayContext } from '../context.js'
@@ -38,6 +44,52 @@ export function createOperationLimits(limits: OperationLimits): OperationLimitsS
       context?.reportError(asRequestError(new OperationLimitError(limit, max, `found ${found ?? 'more'}`)))
     }
   const estimator = createCostEstimator({ accountsListSize: limits.accountsListSize })
+  /**
+   * The cost walk's outcome per document (Apollo hands the same parsed document to every request with the same text)
+   * and per operation name + variables: the walk visits the whole document again, and it was 6.9 % of a cold
+   * one-account read's CPU, more of a warm one (bench/RESULTS.md, issue 16). The schema and estimator are fixed.
+   */
+  const costs = new WeakMap<DocumentNode, Map<string, CostOutcome>>()
+  const costOf = (
+    document: DocumentNode,
+    schema: Parameters<typeof getComplexity>[0]['schema'],
+    operationName: string | null | undefined,
+    variables: Record<string, unknown> | undefined,
+  ): CostOutcome => {
+    const key = `${operationName ?? ''}\u0000${JSON.stringify(variables ?? {})}`
+    let known = costs.get(document)
+    const found = known?.get(key)
+    if (found !== undefined) return found
+    let outcome: CostOutcome
+    try {
+      outcome = {
+        kind: 'cost',
+        cost: getComplexity({
+          schema,
+          query: document,
+          variables: variables ?? {},
+          ...(operationName == null ? {} : { operationName }),
+          estimators: [estimator],
+          maxQueryNodes: limits.maxSelections,
+        }),
+      }
+    } catch (error) {
+      if (error instanceof GraphQLError && /maximum allowed number of nodes/.test(error.message)) {
+        outcome = { kind: 'too-many-selections' }
+      } else {
+        // Variables that do not coerce: execution answers that with its own BAD_USER_INPUT, before any resolver.
+        outcome = { kind: 'not-coercible' }
+      }
+    }
+    if (known === undefined) {
+      known = new Map()
+      costs.set(document, known)
+    }
+    // Bounded per document: variables that change on every request (ids, cursors) must not grow it without end.
+    if (known.size >= MAX_COSTS_PER_DOCUMENT) known.clear()
+    known.set(key, outcome)
+    return outcome
+  }
 
   const plugin: ApolloServerPlugin<GatewayContext> = {
     async requestDidStart() {
@@ -49,29 +101,18 @@ export function createOperationLimits(limits: OperationLimits): OperationLimitsS
               new OperationLimitError('stringLength', limits.maxStringLength, `variable ${long} is longer`),
             )
           }
-          let cost: number
-          try {
-            cost = getComplexity({
-              schema,
-              query: document,
-              variables: request.variables ?? {},
-              ...(request.operationName == null ? {} : { operationName: request.operationName }),
-              estimators: [estimator],
-              maxQueryNodes: limits.maxSelections,
-            })
-          } catch (error) {
-            if (error instanceof GraphQLError && /maximum allowed number of nodes/.test(error.message)) {
-              throw asRequestError(
-                new OperationLimitError(
-                  'selections',
-                  limits.maxSelections,
-                  'too many selections once fragments are expanded',
-                ),
-              )
-            }
-            // Variables that do not coerce: execution answers that with its own BAD_USER_INPUT, before any resolver.
-            return
+          const outcome = costOf(document, schema, request.operationName, request.variables)
+          if (outcome.kind === 'too-many-selections') {
+            throw asRequestError(
+              new OperationLimitError(
+                'selections',
+                limits.maxSelections,
+                'too many selections once fragments are expanded',
+              ),
+            )
           }
+          if (outcome.kind === 'not-coercible') return
+          const { cost } = outcome
           if (cost > limits.maxCost) {
             throw asRequestError(new OperationLimitError('cost', limits.maxCost, `this operation costs ${cost}`))
           }
@@ -112,6 +153,13 @@ export function createOperationLimits(limits: OperationLimits): OperationLimitsS
     },
   }
 }
+
+type CostOutcome =
+  | { readonly kind: 'cost'; readonly cost: number }
+  | { readonly kind: 'too-many-selections' }
+  | { readonly kind: 'not-coercible' }
+
+const MAX_COSTS_PER_DOCUMENT = 256
 
 /** The path of the first string variable longer than `max` (walked without recursion), or undefined. */
 function longestString(variables: Record<string, unknown> | undefined, max: number): string | undefined {
