@@ -23,6 +23,7 @@ const ALL = [
   'stores',
   'audit',
   'redis',
+  'webhooks',
 ]
 const ALL_FILES = ['config', 'errors', 'clock', 'server', 'main']
 const layer = (files, forbiddenDirs, forbiddenFiles = []) => {
@@ -93,16 +94,19 @@ export default tseslint.config(
   layer(['src/quota/**', 'src/cache/**'], except('quota', 'cache', 'stet-api', 'redis'), ['server', 'main']),
   // The audit trail of unattended calls: it wraps the ledger's reservations, and services/ and stores/ use it.
   layer(['src/audit/**'], except('audit', 'quota', 'stet-api', 'redis'), ['server', 'main']),
-  layer(['src/stores/**'], except('stores', 'quota', 'cache', 'stet', 'stet-api', 'redis', 'audit'), [
+  layer(['src/stores/**'], except('stores', 'quota', 'cache', 'stet', 'stet-api', 'redis', 'audit', 'webhooks'), [
     'server',
     'main',
   ]),
+  // webhooks/: the outbox, its stores, signing and delivery; knows nothing of the bank (services map the events).
+  layer(['src/webhooks/**'], except('webhooks', 'cache', 'redis'), ['server', 'main']),
   // services/ reads and writes the connection and pending-authorisation records through stores/ (issue 13), which
   // itself imports only quota/, cache/ and stet/: still one way.
-  layer(['src/services/**'], except('services', 'quota', 'cache', 'stet', 'stet-api', 'auth', 'stores', 'audit'), [
-    'server',
-    'main',
-  ]),
+  layer(
+    ['src/services/**'],
+    except('services', 'quota', 'cache', 'stet', 'stet-api', 'auth', 'stores', 'audit', 'webhooks'),
+    ['server', 'main'],
+  ),
   layer(['src/auth/**'], except('auth', 'stet-api'), ['server', 'main']),
   // graphql/ maps the ledger's QuotaStatus for the `quota` fields (through its own graphql/quota/ types): allowed
   // until a quota service carries it (STYLE.md Part D). A relative `../quota/` cannot tell the two folders apart.

@@ -47,6 +47,11 @@ import { RecordSealer } from './stet/record-sealer.js'
 import { StetClient } from './stet/stet-client.js'
 import { TokenSource } from './stet/token-source.js'
 import { openStateStores } from './stores/state-stores.js'
+import { jwksRoute } from './http/jwks-route.js'
+import { RefreshScheduler } from './services/refresh-scheduler.js'
+import type { SyncEventSink } from './services/sync-events.js'
+import { DeliveryWorker } from './webhooks/delivery-worker.js'
+import { loadWebhookSigner, type WebhookSigner } from './webhooks/webhook-signer.js'
 
 export interface GatewayOptions {
   readonly clock?: Clock
@@ -63,6 +68,12 @@ export interface Gateway {
   readonly credentials: CredentialsVerdict
   readonly readiness: Readiness
   readonly services: Services
+  /** The refresh scheduler and the webhook deliveries (issue 17). */
+  readonly sync: {
+    readonly scheduler: RefreshScheduler
+    readonly deliveries: DeliveryWorker
+    readonly signer: WebhookSigner
+  }
   /** A development bearer token (sandbox mode only). */
   devToken(
     psuId: string,
@@ -161,8 +172,17 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       { clientId: config.stet.clientId, baseUrlFor, clientSetting: settings.clientId },
       { dispatcher },
     )
+    // Bound once the services exist: the token source is built before them.
+    const late: { events?: SyncEventSink } = {}
     // The same lease as the reads' single-flight: with Redis, one refresh per connection across every replica.
-    const tokens = new TokenSource({ store: tokenStore, refresher: oauth, clock, lease: lock })
+    const tokens = new TokenSource({
+      store: tokenStore,
+      refresher: oauth,
+      clock,
+      lease: lock,
+      onRefreshRefused: async (ref) =>
+        late.events?.emit({ type: 'REAUTHORIZATION_REQUIRED', bank: ref.bank, psuId: ref.psuId, at: clock() }),
+    })
     const stet = new StetClient(
       {
         clientId: config.stet.clientId,
@@ -177,6 +197,24 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       { tokens, clock, dispatcher },
     )
     const t = config.stet.timeouts
+    const hooks = config.sync.webhooks
+    const urls = { allowInsecure: hooks.allowInsecureUrls }
+    const signer = await loadWebhookSigner({
+      dataDir: config.dataDir,
+      ...(hooks.signingKeyFile === undefined ? {} : { keyFile: hooks.signingKeyFile }),
+    })
+    const deliveries = new DeliveryWorker(
+      { store: stores.webhooks, lock, signer, urls, wallClock: systemClock, logger },
+      {
+        pollMs: hooks.pollMs,
+        timeoutMs: hooks.timeoutMs,
+        maxAttempts: hooks.maxAttempts,
+        retryBaseMs: hooks.retryBaseMs,
+        retryMaxMs: hooks.retryMaxMs,
+        concurrency: 8,
+      },
+    )
+    closers.push(() => deliveries.close())
     const services = createGatewayServices({
       tpp,
       defaultBank: config.stet.defaultBank,
@@ -208,13 +246,39 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
         retentionMs: config.journal.retentionDays * 24 * 3600_000,
       },
       cursorKeyMaterial: credentials.tokenKeys.map((k) => k.key),
+      webhooks: {
+        store: stores.webhooks,
+        urls,
+        maxPerConnection: hooks.maxPerConnection,
+        wallClock: systemClock,
+        onEnqueued: () => deliveries.kick(),
+        logger,
+      },
     })
+    late.events = services.webhooks
     const stopAuditRetention = await startAuditRetention(stores.audit, {
       retentionDays: config.audit.retentionDays,
       clock,
       onError: (error) => logger.warn({ err: String(error) }, 'audit retention failed'),
     })
     closers.push(async () => stopAuditRetention())
+    const scheduler = new RefreshScheduler(
+      {
+        connections,
+        bankConnections: services.connections.list,
+        accounts: services.accounts,
+        data: services.data,
+        reader: services.reader,
+        cache,
+        store: stores.webhooks,
+        lock,
+        events: services.webhooks,
+        clock,
+        logger,
+      },
+      config.sync.refresh,
+    )
+    closers.push(() => scheduler.close())
 
     readiness.add({
       name: 'store',
@@ -355,10 +419,14 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
           entries: (range) => joinAuditRecords(stores.audit.records(range), range),
           clock,
         }),
+        jwksRoute('/.well-known/webhook-jwks.json', signer.jwks),
       ],
       logger,
     })
     serving.handler = handler
+    // After the personas are linked: a first slot then finds them.
+    deliveries.start()
+    scheduler.start()
     readiness.running()
     const { port } = listener
     const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? 'localhost' : config.http.host
@@ -370,6 +438,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       credentials: lastVerdict,
       readiness,
       services,
+      sync: { scheduler, deliveries, signer },
       devToken,
       close,
     }

@@ -147,6 +147,19 @@ export type UpdateConsentInput = {
   transactions: Array<Scalars['String']['input']>
 }
 
+/** What happened to a PSU connection that the gateway pushes to a webhook. */
+export type WebhookEvent =
+  /** A bank read (the PSU's, a partner's or the refresh scheduler's) returned balances that differ from the cached ones. */
+  | 'BALANCES_UPDATED'
+  /** The 180 days since the PSU's last authorisation end within 14 days (sent once per connection and expiry). */
+  | 'CONSENT_EXPIRING'
+  /** A read was refused for quota: data names the method, the account and the next allowed call (once per key and window). */
+  | 'QUOTA_EXHAUSTED'
+  /** The bank refused a token refresh: the PSU must link the bank again. */
+  | 'REAUTHORIZATION_REQUIRED'
+  /** An account's transactions changed: data has the counts and the transactionsSync cursor to sync from. */
+  | 'TRANSACTIONS_UPDATED'
+
 export type DashboardQueryVariables = Exact<{
   bank?: InputMaybe<Scalars['String']['input']>
 }>

@@ -5,6 +5,7 @@
 import path from 'node:path'
 import { GatewayError } from '../errors.js'
 import { loadAuthConfig, parseTrustedProxies, type AuthConfig } from './auth-config.js'
+import { loadSyncConfig, type SyncConfig } from './sync-config.js'
 
 export class ConfigInvalidError extends GatewayError {
   readonly code = 'CONFIG_INVALID'
@@ -131,6 +132,8 @@ export interface Config {
     readonly retentionDays: number
   }
   readonly auth: AuthConfig
+  /** The refresh scheduler and the webhooks (issue 17). */
+  readonly sync: SyncConfig
   /** `STET_ENVIRONMENT=live` or `NODE_ENV=production`: introspection, field suggestions and GraphiQL off. */
   readonly production: boolean
   readonly limits: OperationLimits
@@ -367,6 +370,7 @@ export function loadConfig(env: Env): Config {
       retentionDays: int('JOURNAL_RETENTION_DAYS', 400, 62, 3_650),
     },
     auth,
+    sync: loadSyncConfig(env, environment, problems),
     production,
     limits: {
       // At most 4,000: graphql-js parses recursively, and ~2,300 nested selection sets (2 tokens each) overflow its stack.

@@ -6,6 +6,7 @@ import { ConnectionResolver } from './connection/connection.resolver.js'
 import { IdentityResolver } from './identity/identity.resolver.js'
 import { TransactionsSyncResolver } from './sync/transactions-sync.resolver.js'
 import { TransactionResolver } from './transaction/transaction.resolver.js'
+import { WebhookResolver } from './webhook/webhook.resolver.js'
 
 /** `query Q @cacheOnly { … }`: every bank-backed field is served from the cache; nothing is spent. */
 export const cacheOnlyDirective = new GraphQLDirective({
@@ -24,7 +25,14 @@ export const dryRunDirective = new GraphQLDirective({
 
 export async function buildGatewaySchema(options: { emitSchemaFile?: string } = {}): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: [AccountResolver, TransactionResolver, IdentityResolver, ConnectionResolver, TransactionsSyncResolver],
+    resolvers: [
+      AccountResolver,
+      TransactionResolver,
+      IdentityResolver,
+      ConnectionResolver,
+      TransactionsSyncResolver,
+      WebhookResolver,
+    ],
     // type-graphql replaces the directive list it is given: the standard ones (@skip, @include, @deprecated,
     // @specifiedBy) must be named too, or clients that use them (Apollo Client, Relay, urql) break.
     directives: [...specifiedDirectives, cacheOnlyDirective, dryRunDirective],

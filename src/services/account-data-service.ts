@@ -7,10 +7,12 @@ import type { Caller } from '../auth/caller.js'
 import type { Clock } from '../clock.js'
 import type { StetClient } from '../stet/stet-client.js'
 import type { AccountJournal } from './account-journal.js'
+import { encodeAccountId } from './account-id.js'
 import type { BankReader, Fresh, OperationBudget } from './bank-reader.js'
 import { BadInputError, ConsentRequiredError } from './read-errors.js'
 import type { AccountRecord, BalanceRecord, IdentityRecord, OverdraftRecord, TransactionRecord } from './records.js'
 import { toBalance, toIdentity, toOverdraft, toTransaction } from './stet-mapping.js'
+import type { SyncEventSink } from './sync-events.js'
 import { decodeCursor, transactionWindowDateFrom, transactionWindowStart } from './transaction-window.js'
 
 export interface AccountDataServiceDeps {
@@ -19,6 +21,13 @@ export interface AccountDataServiceDeps {
   readonly clock: Clock
   /** Every bank answer for transactions is merged into the account's journal (transactionsSync). */
   readonly journal: AccountJournal
+  /** Where BALANCES_UPDATED goes (webhooks). */
+  readonly events?: SyncEventSink
+}
+
+/** `refresh`: read the bank now, whatever the cache holds (the refresh scheduler); still through a reservation. */
+export interface ReadOptions {
+  readonly refresh?: boolean
 }
 
 type Grant = keyof AccountRecord['grants']
@@ -30,17 +39,43 @@ export class AccountDataService {
     this.#deps = deps
   }
 
-  balances(caller: Caller, account: AccountRecord, op: OperationBudget): Promise<Fresh<BalanceRecord[]>> {
+  /**
+   * A bank answer that differs from what was cached (or the first one) emits BALANCES_UPDATED, whoever read it: a
+   * present PSU's read, a partner's, the scheduler's. Only the read that called the bank compares (joiners share it).
+   */
+  async balances(
+    caller: Caller,
+    account: AccountRecord,
+    op: OperationBudget,
+    options: ReadOptions = {},
+  ): Promise<Fresh<BalanceRecord[]>> {
     const resourceId = granted(account, 'balances')
-    return this.#deps.reader.read(
+    const target = { bank: account.bank, iban: account.iban, method: 'balances' } as const
+    let changed = false
+    const result = await this.#deps.reader.read(
       caller,
-      { bank: account.bank, iban: account.iban, method: 'balances' },
+      target,
       op,
       async (access) => {
+        const before =
+          this.#deps.events === undefined ? undefined : this.#deps.reader.peek<BalanceRecord[]>(caller, target)
         const body = await this.#deps.stet.getBalances(ref(caller, account), resourceId, access)
-        return body.balances.map(toBalance)
+        const balances = body.balances.map(toBalance)
+        changed = JSON.stringify(await before?.catch(() => undefined)) !== JSON.stringify(balances)
+        return balances
       },
+      options,
     )
+    if (changed && result.freshness.source === 'BANK') {
+      await this.#deps.events?.emit({
+        type: 'BALANCES_UPDATED',
+        bank: account.bank,
+        psuId: caller.psuId,
+        at: result.freshness.fetchedAt,
+        accountId: encodeAccountId(account.bank, account.iban),
+      })
+    }
+    return result
   }
 
   /**
@@ -52,7 +87,7 @@ export class AccountDataService {
     caller: Caller,
     account: AccountRecord,
     op: OperationBudget,
-    options: { refresh?: boolean } = {},
+    options: ReadOptions = {},
   ): Promise<Fresh<TransactionRecord[]>> {
     const resourceId = granted(account, 'transactions')
     return this.#deps.reader.read(

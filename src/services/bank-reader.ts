@@ -87,6 +87,11 @@ export interface BankReaderDeps {
   /** The trail of unattended calls: every reservation's call is recorded before it leaves (absent: not kept). */
   readonly audit?: AuditTrail
   readonly onStoreError?: (error: unknown) => void
+  /**
+   * The ledger refused a read of this key (served stale or QUOTA_EXHAUSTED): the QUOTA_EXHAUSTED webhook, in the
+   * outbox before the read answers. Must not throw.
+   */
+  readonly onQuotaRefused?: (parts: QuotaKeyParts, nextAllowedAt: number | null) => Promise<void>
 }
 
 /** Errors after which the last good value may still be served (the data itself is not in question). */
@@ -317,7 +322,10 @@ export class BankReader {
       if (cached !== undefined && this.#deps.policy.isFresh(cached.fetchedAt, budgetOf(status, now), now)) {
         return fromCache(cached, false)
       }
-      if (cached !== undefined && status.remaining <= 0) return fromCache(cached, true)
+      if (cached !== undefined && status.remaining <= 0) {
+        await this.#deps.onQuotaRefused?.(parts, status.nextAllowedAt)
+        return fromCache(cached, true)
+      }
       // The bank already refused this under the consent in force: say so again without spending (inv. 11).
       if (await this.#isRefused(key)) throw new RememberedRefusalError()
 
@@ -371,6 +379,7 @@ export class BankReader {
       throw error
     }
     if (outcome.kind === 'refused') {
+      await this.#deps.onQuotaRefused?.(parts, outcome.nextAllowedAt)
       if (cached !== undefined) return fromCache(cached, true)
       throw new QuotaExhaustedError(outcome.nextAllowedAt)
     }

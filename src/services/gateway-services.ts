@@ -27,9 +27,13 @@ import { DisconnectBank } from './disconnect-bank.js'
 import { StartBankAuthorization } from './start-bank-authorization.js'
 import { SyncCursorCodec } from './sync-cursor.js'
 import type { SyncEventSink } from './sync-events.js'
-import { NO_SYNC_EVENTS } from './sync-events.js'
 import type { JournalBounds } from './transaction-journal.js'
 import { TransactionsSyncService } from './transactions-sync-service.js'
+import type { Logger } from '../observability/logger.js'
+import type { WebhookStore } from '../webhooks/webhook-store.js'
+import type { Resolve, WebhookUrlPolicy } from '../webhooks/webhook-url.js'
+import { encodeAccountId } from './account-id.js'
+import { Webhooks } from './webhooks.js'
 
 export interface ConnectionServices {
   readonly start: StartBankAuthorization
@@ -46,6 +50,8 @@ export interface GatewayServices {
   readonly connections: ConnectionServices
   readonly journal: AccountJournal
   readonly sync: TransactionsSyncService
+  /** Partners' webhooks; also the sink every sync event goes to. */
+  readonly webhooks: Webhooks
 }
 
 export interface GatewayServicesDeps {
@@ -75,12 +81,23 @@ export interface GatewayServicesDeps {
   readonly journalBounds: JournalBounds
   /** Key material the sync cursors' MAC key is derived from (the token encryption keys: shared, durable). */
   readonly cursorKeyMaterial: readonly Uint8Array[]
-  /** Where TRANSACTIONS_UPDATED and the other partner events go (the webhook outbox); default: nowhere. */
+  /** Where TRANSACTIONS_UPDATED goes; default: the webhooks (their outbox). */
   readonly syncEvents?: SyncEventSink
+  readonly webhooks: {
+    readonly store: WebhookStore
+    readonly urls: WebhookUrlPolicy
+    readonly maxPerConnection: number
+    readonly wallClock: Clock
+    readonly onEnqueued: () => void
+    readonly logger: Logger
+    readonly resolve?: Resolve
+  }
 }
 
 export function createGatewayServices(deps: GatewayServicesDeps): GatewayServices {
   const { clock, stet, oauth, tokens, tokenStore, connections, pending } = deps
+  // Late-bound: the sink needs the accounts service, which needs the reader, which reports refusals to the sink.
+  const late: { webhooks?: Webhooks } = {}
   const reader = new BankReader({
     tpp: deps.tpp,
     cache: deps.cache,
@@ -92,23 +109,38 @@ export function createGatewayServices(deps: GatewayServicesDeps): GatewayService
     refusals: deps.refusals,
     ...(deps.audit === undefined ? {} : { audit: deps.audit }),
     onStoreError: deps.onStoreError,
+    onQuotaRefused: async (parts, nextAllowedAt) => {
+      if (nextAllowedAt === null) return
+      await late.webhooks?.emit({
+        type: 'QUOTA_EXHAUSTED',
+        bank: parts.bank,
+        psuId: parts.psu,
+        at: clock(),
+        ...(parts.iban === undefined ? {} : { accountId: encodeAccountId(parts.bank, parts.iban) }),
+        method: parts.method.toUpperCase(),
+        nextAllowedAt,
+      })
+    },
   })
   const accounts = new AccountsService({ reader, stet, defaultBank: deps.defaultBank })
+  const webhooks = new Webhooks({ ...deps.webhooks, accounts, clock })
+  late.webhooks = webhooks
   const journal = new AccountJournal({
     tpp: deps.tpp,
     backend: deps.journal,
     cursors: new SyncCursorCodec(deps.cursorKeyMaterial),
-    events: deps.syncEvents ?? NO_SYNC_EVENTS,
+    events: deps.syncEvents ?? webhooks,
     clock,
     bounds: deps.journalBounds,
     onStoreError: deps.onStoreError,
   })
-  const data = new AccountDataService({ reader, stet, clock, journal })
+  const data = new AccountDataService({ reader, stet, clock, journal, events: webhooks })
   const list = new BankConnections({ connections, tokenStore, clock })
   const consents = new ConsentService({ reader, stet, accounts, connections, bankConnections: list, clock })
   return {
     accounts,
     data,
+    webhooks,
     reader,
     consents,
     journal,

@@ -40,6 +40,3 @@ export type SyncEvent =
 export interface SyncEventSink {
   emit(event: SyncEvent): Promise<void>
 }
-
-/** Where nobody listens (no webhook registered, tests that do not care). */
-export const NO_SYNC_EVENTS: SyncEventSink = { emit: () => Promise.resolve() }

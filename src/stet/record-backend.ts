@@ -12,6 +12,9 @@ export interface RecordBackend {
   delete(key: string): Promise<void>
   /** Reads and deletes in one atomic step, across replicas: a one-time record is handed out once. */
   take(key: string): Promise<string | undefined>
+  /** Adds `member` to the named set (idempotent): what cannot be found by key alone, e.g. every connection. */
+  addMember(set: string, member: string): Promise<void>
+  members(set: string): Promise<string[]>
 }
 
 export class RecordStoreUnavailableError extends GatewayError {

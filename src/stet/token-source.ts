@@ -102,16 +102,25 @@ export class TokenSource {
   readonly #pending = new Map<string, Promise<StoredTokens>>()
 
   readonly #lease: RefreshLease | undefined
+  readonly #onRefreshRefused: ((ref: ConnectionRef) => Promise<void>) | undefined
   readonly #leaseTtlMs: number
 
   constructor(
-    deps: { store: TokenStore; refresher: TokenRefresher; clock: Clock; lease?: RefreshLease },
+    deps: {
+      store: TokenStore
+      refresher: TokenRefresher
+      clock: Clock
+      lease?: RefreshLease
+      /** The bank refused the refresh token and it was dropped: the connection needs the PSU again (a webhook). */
+      onRefreshRefused?: (ref: ConnectionRef) => Promise<void>
+    },
     options: TokenSourceOptions = {},
   ) {
     this.#store = deps.store
     this.#refresher = deps.refresher
     this.#clock = deps.clock
     this.#lease = deps.lease
+    this.#onRefreshRefused = deps.onRefreshRefused
     this.#leaseTtlMs = validateDuration(options.leaseTtlMs, 30_000, 'leaseTtlMs')
     this.#refreshAheadMs = validateDuration(options.refreshAheadMs, DEFAULT_REFRESH_AHEAD_MS, 'refreshAheadMs')
     this.#refreshTokenLifetimeMs = validateDuration(
@@ -232,7 +241,9 @@ export class TokenSource {
         // refused ours. Its new tokens are in the shared store; use them rather than ask the PSU again.
         const current = await this.#store.get(ref)
         if (current !== undefined && current.refreshToken !== stored.refreshToken && isUsable(current)) return current
-        await this.#forgetIfUnchanged(ref, stored.refreshToken)
+        if (await this.#forgetIfUnchanged(ref, stored.refreshToken)) {
+          await this.#onRefreshRefused?.(ref).catch(() => undefined)
+        }
       }
       throw error
     }
@@ -253,9 +264,11 @@ export class TokenSource {
   }
 
   /** A refused refresh token is dead: drop it so later calls fail fast, unless a new consent replaced it meanwhile. */
-  async #forgetIfUnchanged(ref: ConnectionRef, refusedRefreshToken: string): Promise<void> {
+  async #forgetIfUnchanged(ref: ConnectionRef, refusedRefreshToken: string): Promise<boolean> {
     const current = await this.#store.get(ref)
-    if (current?.refreshToken === refusedRefreshToken) await this.#store.delete(ref)
+    if (current?.refreshToken !== refusedRefreshToken) return false
+    await this.#store.delete(ref)
+    return true
   }
 }
 

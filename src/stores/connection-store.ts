@@ -51,6 +51,18 @@ export class ConnectionStore {
     const sealed = await this.#sealer.seal({ typ: 'connection', bank: ref.bank, psu: ref.psuId }, facts)
     await this.#backend.set(this.#key(ref), sealed)
     await this.#backend.delete(this.#legacyKey(ref))
+    // The index the refresh scheduler walks: written after the record, so a listed connection always has one.
+    await this.#backend.addMember(this.#indexName(), JSON.stringify([ref.bank, ref.psuId]))
+  }
+
+  /** Every connection ever recorded (disconnected ones too: their facts say so). */
+  async list(): Promise<ConnectionRef[]> {
+    const members = await this.#backend.members(this.#indexName())
+    return members.map((m) => JSON.parse(m) as [string, string]).map(([bank, psuId]) => ({ bank, psuId }))
+  }
+
+  #indexName(): string {
+    return `connections:${this.#tpp}`
   }
 
   /** Under the PSU's hash tag (one Redis Cluster slot with the PSU's ledger, cache and tokens). */

@@ -12,6 +12,7 @@ import { LmdbRecordBackend } from './lmdb-record-backend.js'
 import { PendingAuthorizationStore } from './pending-authorizations.js'
 import { ensurePrivateDir, restrictFiles } from './private-files.js'
 import type { StateStoreDeps, StateStores } from './state-stores.js'
+import { EmbeddedWebhookStore } from '../webhooks/embedded-webhook-store.js'
 
 /** lmdb under DATA_DIR: one process owns it; its in-process single-flight is the whole story. */
 export async function openEmbeddedStores(
@@ -39,7 +40,15 @@ export async function openEmbeddedStores(
   const audit = await NdjsonAuditLog.open(path.join(options.dataDir, 'audit'))
   // Bank data too (DESIGN inv. 12).
   const journal = new LmdbJournalBackend(journalDir)
-  await Promise.all([restrictFiles(quotaDir), restrictFiles(cacheDir), restrictFiles(journalDir)])
+  const webhooksDir = path.join(options.dataDir, 'webhooks')
+  await ensurePrivateDir(webhooksDir)
+  const webhooks = new EmbeddedWebhookStore({ dir: webhooksDir, clock: deps.clock })
+  await Promise.all([
+    restrictFiles(quotaDir),
+    restrictFiles(cacheDir),
+    restrictFiles(journalDir),
+    restrictFiles(webhooksDir),
+  ])
   const keyv = new Keyv({ store: cacheStore, namespace: 'cache', throwOnErrors: true, ...cacheCodec })
   return {
     ledger,
@@ -51,10 +60,12 @@ export async function openEmbeddedStores(
     pending: new PendingAuthorizationStore(records, deps.sealer, { tpp: deps.tpp }),
     audit,
     journal,
+    webhooks,
     close: async () => {
       clearInterval(sweep)
       await audit.close()
       await journal.close()
+      await webhooks.close()
       await ledger.close()
       await cacheStore.disconnect()
       await records.close()

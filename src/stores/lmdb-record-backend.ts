@@ -12,6 +12,9 @@ interface Row {
   readonly expiresAt?: number
 }
 
+/** Set members are rows of their own under this prefix (no record key starts with it). */
+const SET_PREFIX = '\u0001set:'
+
 export class LmdbRecordBackend implements RecordBackend {
   readonly #db: RootDatabase<Row, string>
   readonly #clock: Clock
@@ -53,6 +56,19 @@ export class LmdbRecordBackend implements RecordBackend {
         return this.#live(row)
       }),
     )
+  }
+
+  async addMember(set: string, member: string): Promise<void> {
+    await this.#write(() => this.#db.put(`${SET_PREFIX}${set}\u0000${member}`, { value: '' }))
+  }
+
+  async members(set: string): Promise<string[]> {
+    const prefix = `${SET_PREFIX}${set}\u0000`
+    try {
+      return [...this.#db.getKeys({ start: prefix, end: `${prefix}\uffff` })].map((key) => key.slice(prefix.length))
+    } catch (error) {
+      throw new RecordStoreUnavailableError(error)
+    }
   }
 
   async close(): Promise<void> {

@@ -30,6 +30,14 @@ export class RedisRecordBackend implements RecordBackend {
     return (await this.#run(() => this.#client.getDel(this.#prefix + key))) ?? undefined
   }
 
+  async addMember(set: string, member: string): Promise<void> {
+    await this.#run(() => this.#client.sAdd(`${this.#prefix}set:${set}`, member))
+  }
+
+  async members(set: string): Promise<string[]> {
+    return this.#run(() => this.#client.sMembers(`${this.#prefix}set:${set}`))
+  }
+
   async #run<T>(work: () => Promise<T>): Promise<T> {
     try {
       return await work()

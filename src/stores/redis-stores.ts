@@ -13,6 +13,7 @@ import { ConnectionStore, psuHashTagOf } from './connection-store.js'
 import { PendingAuthorizationStore } from './pending-authorizations.js'
 import { RedisRecordBackend } from './redis-record-backend.js'
 import type { StateStoreDeps, StateStores } from './state-stores.js'
+import { RedisWebhookStore } from '../webhooks/redis-webhook-store.js'
 
 /**
  * One Redis, or one Redis Cluster, for every replica. Commands fail fast while a node is down (no offline queue):
@@ -97,6 +98,7 @@ export async function openRedisStores(
       waitReplicas: options.waitReplicas ?? 0,
     }),
     journal: new RedisJournalBackend(client, { prefix: `${options.prefix}journal:` }),
+    webhooks: new RedisWebhookStore(client, { prefix: options.prefix }),
     close: async () => {
       await ledger.close()
       if (cacheClient !== undefined) {

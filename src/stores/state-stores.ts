@@ -14,6 +14,7 @@ import type { QuotaLedger, QuotaPolicy } from '../quota/quota-ledger.js'
 import type { RedisTarget } from '../redis/redis-connection.js'
 import type { RecordSealer } from '../stet/record-sealer.js'
 import type { TokenStore } from '../stet/token-source.js'
+import type { WebhookStore } from '../webhooks/webhook-store.js'
 import type { ConnectionStore } from './connection-store.js'
 import type { PendingAuthorizationStore } from './pending-authorizations.js'
 
@@ -34,6 +35,8 @@ export interface StateStores {
   readonly audit: AuditLog
   /** The transactions journals (services/transaction-journal.ts). */
   readonly journal: JournalBackend
+  /** Webhooks, their outbox and one-time claims (issue 17). */
+  readonly webhooks: WebhookStore
   /** Closes everything the backend opened, in the right order. */
   close(): Promise<void>
 }

@@ -29,7 +29,7 @@ export async function spawnGateway(
 ): Promise<GatewayProcess> {
   const child = spawn(process.execPath, ['dist/main.js'], {
     cwd: options.cwd ?? root,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', REFRESH_SCHEDULE: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const url = await new Promise<string>((resolve, reject) => {

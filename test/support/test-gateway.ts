@@ -44,7 +44,15 @@ export async function startTestGateway(
   options: { clock?: Clock; dataDir?: string; logger?: Logger } = {},
 ): Promise<TestGateway> {
   const dataDir = options.dataDir ?? (await seedDataDir())
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...env })
+  // The refresh scheduler is on by default in sandbox mode; a test that counts calls must not meet a slot by chance.
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    REFRESH_SCHEDULE: 'off',
+    ...env,
+  })
   const gateway = await startGateway(config, {
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
