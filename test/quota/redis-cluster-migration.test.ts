@@ -84,12 +84,15 @@ describe('a slot migrated (MOVED/ASK) while reserves run on it', () => {
     const granted = new Map<number, number>()
     const errors: unknown[] = []
     let migrating = false
-    /** Reserves asked while the slot was moving (they wait out TRYAGAIN: retried, being idempotent). */
-    let grantsAskedWhileMigrating = 0
+    /**
+     * Reserves asked while the slot was moving: they wait out TRYAGAIN (retried, being idempotent) or fail closed, so
+     * whether one is granted depends on timing; that they were asked is what shows the move happened under load.
+     */
+    let askedWhileMigrating = 0
     const load = (async () => {
       for (let n = 0; n < KEYS; n++) {
         // Six attempts per key from two gateways at once: four may be granted.
-        const askedWhileMigrating = migrating
+        if (migrating) askedWhileMigrating += 6
         const attempts = await Promise.allSettled(
           [0, 1, 0, 1, 0, 1].map(async (g) => gateways[g]?.ledger.reserve(keyOf(n))),
         )
@@ -97,7 +100,6 @@ describe('a slot migrated (MOVED/ASK) while reserves run on it', () => {
           if (a.status === 'rejected') errors.push(a.reason)
           else if (a.value?.kind === 'granted') {
             granted.set(n, (granted.get(n) ?? 0) + 1)
-            if (askedWhileMigrating) grantsAskedWhileMigrating++
           }
         }
         const g = n % 2
@@ -129,7 +131,7 @@ describe('a slot migrated (MOVED/ASK) while reserves run on it', () => {
     await load
 
     expect(errors).toEqual([])
-    expect(grantsAskedWhileMigrating).toBeGreaterThan(0) // the move really happened under load
+    expect(askedWhileMigrating).toBeGreaterThan(0) // the move really happened under load
     expect(await cluster.masterOf(tag)).toBe(target)
     for (let n = 0; n < KEYS; n++) {
       const used = (await gateways[1]?.ledger.status(keyOf(n)))?.used
