@@ -17,4 +17,6 @@ export interface JournalBackend {
    * false when another write came first. `ttlMs`: the store may forget a journal nobody wrote to for that long.
    */
   swap(key: string, expectedVersion: number, text: string, ttlMs: number): Promise<boolean>
+  /** Forgets the journal (the PSU disconnected the bank); a later merge starts a new generation. */
+  delete(key: string): Promise<void>
 }

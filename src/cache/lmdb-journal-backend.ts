@@ -42,6 +42,14 @@ export class LmdbJournalBackend implements JournalBackend {
     }
   }
 
+  async delete(key: string): Promise<void> {
+    try {
+      await this.#db.remove(key)
+    } catch (error) {
+      throw new CacheUnavailableError(error)
+    }
+  }
+
   async close(): Promise<void> {
     await this.#db.close()
   }

@@ -47,4 +47,12 @@ export class RedisJournalBackend implements JournalBackend {
       throw new CacheUnavailableError(error)
     }
   }
+
+  async delete(key: string): Promise<void> {
+    try {
+      await this.#client.del(this.#prefix + key)
+    } catch (error) {
+      throw new CacheUnavailableError(error)
+    }
+  }
 }

@@ -86,6 +86,11 @@ export class AccountJournal {
     return stored === undefined ? undefined : parseDoc(stored.text)
   }
 
+  /** Disconnecting a bank deletes the bank data we hold (DESIGN inv. 12): its cursors are then refused. */
+  async forget(ref: JournalRef): Promise<void> {
+    await this.#deps.backend.delete(this.#key(ref))
+  }
+
   cursor(ref: JournalRef, position: CursorPosition): string {
     return this.#deps.cursors.encode(this.#scope(ref), position)
   }

@@ -12,6 +12,7 @@ import type { ConnectionStore, ConsentGrant } from '../stores/connection-store.j
 import type { OAuthClient } from '../stet/oauth-client.js'
 import { OAuthRequestRejectedError } from '../stet/stet-errors.js'
 import type { TokenStore } from '../stet/token-source.js'
+import type { AccountJournal } from './account-journal.js'
 import type { AccountsService } from './accounts-service.js'
 import type { BankConnectionRecord } from './bank-connection.js'
 import type { BankConnections } from './bank-connections.js'
@@ -25,6 +26,7 @@ export interface DisconnectBankDeps {
   readonly bankConnections: BankConnections
   readonly accounts: AccountsService
   readonly reader: BankReader
+  readonly journal: AccountJournal
   readonly clock: Clock
 }
 
@@ -51,7 +53,9 @@ export class DisconnectBank {
     }
     const facts = await bankConnections.facts(ref)
     await tokenStore.delete(ref)
-    await reader.invalidate(await this.#cachedKeys(caller, bank, facts?.consent))
+    const { keys, ibans } = await this.#cachedKeys(caller, bank, facts?.consent)
+    await reader.invalidate(keys)
+    for (const iban of ibans) await this.#deps.journal.forget({ bank, psu: caller.psuId, iban })
     await connections.set(ref, {
       ...(facts?.authorizedAt === undefined ? {} : { authorizedAt: facts.authorizedAt }),
       disconnectedAt: clock(),
@@ -61,7 +65,11 @@ export class DisconnectBank {
   }
 
   /** Every cache key that may hold this connection's bank data, found from what the cache and the consent name. */
-  async #cachedKeys(caller: Caller, bank: string, consent: ConsentGrant | undefined): Promise<string[]> {
+  async #cachedKeys(
+    caller: Caller,
+    bank: string,
+    consent: ConsentGrant | undefined,
+  ): Promise<{ keys: string[]; ibans: Set<string> }> {
     const { reader } = this.#deps
     const listed = (await reader.peek<AccountRecord[]>(caller, { bank, method: 'accounts' })) ?? []
     const ibans = new Set([
@@ -83,6 +91,6 @@ export class DisconnectBank {
         }
       }
     }
-    return keys
+    return { keys, ibans }
   }
 }

@@ -171,6 +171,7 @@ export function createGatewayServices(deps: GatewayServicesDeps): GatewayService
         bankConnections: list,
         accounts,
         reader,
+        journal,
         clock,
       }),
       list,

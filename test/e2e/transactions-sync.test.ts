@@ -234,6 +234,15 @@ describe('transactionsSync on the embedded store', () => {
     expect(page.added.length).toBeGreaterThan(200)
     expect(ids(page.added)).toEqual(ids(await readTransactions(gw, token)))
   })
+  it('disconnectBank deletes the journal with the rest of the bank data we hold', async () => {
+    const token = await gw.gateway.devToken(GEORGES)
+    await readTransactions(gw, token)
+    const ref = { bank: '17515', psu: GEORGES, iban: GEORGES_JOINT.iban }
+    expect((await gw.gateway.services.journal.read(ref))?.entries.length).toBeGreaterThan(200)
+    const done = await gw.query('mutation { disconnectBank { status } }', { token })
+    expect(done.errors).toBeUndefined()
+    expect(await gw.gateway.services.journal.read(ref)).toBeUndefined()
+  })
 })
 
 describe('transactionsSync with a journal bound', () => {
