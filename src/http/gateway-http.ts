@@ -128,6 +128,9 @@ function graphqlRoutes<TContext extends BaseContext>(options: GatewayHttpOptions
         const message = error instanceof GatewayError ? error.message : 'authentication failed'
         return sendError(res, 401, 'UNAUTHENTICATED', message)
       }
+      // An operator exports the audit trail; it reads no PSU's data (its `sub` names no PSU it acts for).
+      if (caller.operator === true)
+        return sendError(res, 403, 'FORBIDDEN', 'an operator token is for the audit export, not for /graphql')
       const headers = new HeaderMap()
       for (const [name, value] of Object.entries(req.headers)) {
         if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value)

@@ -183,5 +183,9 @@ describe.each([
     expect((await exportAudit(t, 'from=yesterday', operator)).status).toBe(400)
     expect((await exportAudit(t, 'from=2026-12-01T08:00:00', operator)).status).toBe(400)
     expect((await exportAudit(t, 'from=2026-12-03&to=2026-12-01', operator)).status).toBe(400)
+    // And the operator reads no PSU's data.
+    const asOperator = await t.query('{ accounts { iban } }', { token: operator })
+    expect(asOperator.status).toBe(403)
+    expect(asOperator.errors?.[0]?.extensions?.code).toBe('FORBIDDEN')
   })
 })
