@@ -4,6 +4,7 @@
  * returns exactly the changes the event counted.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { webhookHandler, type SyncPage } from '../../examples/partner-webhook-sync.js'
 import { createWebhookVerifier } from '../../examples/verify-webhook.js'
 import { LEA } from '../support/sandbox-personas.js'
 import { startTestGateway, type TestGateway } from '../support/test-gateway.js'
@@ -60,5 +61,27 @@ describe('TRANSACTIONS_UPDATED webhook', () => {
       ])
       expect(sync.extensions?.unattendedBankCalls).toBe(0)
     }
+
+    // The README's ten-line integration, run as written: every delivery through examples/partner-webhook-sync.ts.
+    const pages: SyncPage[] = []
+    const handle = webhookHandler(
+      t.gateway.url,
+      async (query, variables) => t.query(query, { token, variables }),
+      async (page) => {
+        pages.push(page)
+      },
+    )
+    for (const delivery of receiver.received) await handle(delivery.body, delivery.signature)
+    const synced = pages.reduce((n, p) => n + p.added.length, 0)
+    expect(synced).toBe(withTransactions.reduce((n, a) => n + a.transactions.totalCount, 0))
+    await expect(
+      handle(delivery0(receiver).body.replace('TRANSACTIONS', 'BALANCES'), delivery0(receiver).signature),
+    ).rejects.toThrow()
   })
 })
+
+function delivery0(r: WebhookReceiver): { body: string; signature: string } {
+  const first = r.received[0]
+  if (first === undefined) throw new Error('no delivery')
+  return first
+}
