@@ -5,6 +5,7 @@
 import path from 'node:path'
 import { GatewayError } from '../errors.js'
 import { loadAuthConfig, parseTrustedProxies, type AuthConfig } from './auth-config.js'
+import { envReaders, type Env } from './env-readers.js'
 import { loadSyncConfig, type SyncConfig } from './sync-config.js'
 
 export class ConfigInvalidError extends GatewayError {
@@ -172,41 +173,18 @@ export interface OperationLimits {
   readonly operationTimeoutMs: number
 }
 
-type Env = Readonly<Record<string, string | undefined>>
-
 export function loadConfig(env: Env): Config {
   const problems: string[] = []
   const str = (name: string, fallback: string): string => {
     const v = env[name]
     return v === undefined || v === '' ? fallback : v
   }
-  const opt = (name: string): string | undefined => {
-    const v = env[name]
-    return v === undefined || v === '' ? undefined : v
-  }
-  const int = (name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number => {
-    const raw = opt(name)
-    if (raw === undefined) return fallback
-    const n = Number(raw)
-    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) {
-      problems.push(`${name} must be an integer between ${min} and ${max} (got "${raw}")`)
-      return fallback
-    }
-    return n
-  }
+  const { opt, int, bool } = envReaders(env, problems)
   const list = (name: string): string[] =>
     (opt(name) ?? '')
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean)
-  const bool = (name: string, fallback: boolean): boolean => {
-    const raw = opt(name)
-    if (raw === undefined) return fallback
-    if (['true', '1', 'yes'].includes(raw)) return true
-    if (['false', '0', 'no'].includes(raw)) return false
-    problems.push(`${name} must be true or false (got "${raw}")`)
-    return fallback
-  }
   const oneOf = <T extends string>(name: string, values: readonly T[], fallback: T): T => {
     const raw = opt(name)
     if (raw === undefined) return fallback

@@ -2,6 +2,8 @@
  * The partner-sync settings (issue 17): the refresh scheduler and the webhooks. Read with the rest of the config
  * (config.ts), every problem reported with the others.
  */
+import { envReaders, type Env } from './env-readers.js'
+
 export interface SyncConfig {
   readonly refresh: {
     /** Paris times of day (`HH:MM`, sorted); empty = the scheduler is off. */
@@ -28,26 +30,11 @@ export interface SyncConfig {
   }
 }
 
-type Env = Readonly<Record<string, string | undefined>>
-
 /** Four refreshes a day with one call kept: 06:00, 11:00, 16:00 and 21:00 in Paris (sandbox mode's default). */
 export const DEFAULT_SANDBOX_SCHEDULE = ['06:00', '11:00', '16:00', '21:00']
 
 export function loadSyncConfig(env: Env, environment: 'sandbox' | 'live', problems: string[]): SyncConfig {
-  const opt = (name: string): string | undefined => {
-    const v = env[name]
-    return v === undefined || v === '' ? undefined : v
-  }
-  const int = (name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number => {
-    const raw = opt(name)
-    if (raw === undefined) return fallback
-    const n = Number(raw)
-    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) {
-      problems.push(`${name} must be an integer between ${min} and ${max} (got "${raw}")`)
-      return fallback
-    }
-    return n
-  }
+  const { opt, int, bool } = envReaders(env, problems)
   const rawSchedule = opt('REFRESH_SCHEDULE')
   let schedule: string[] = environment === 'sandbox' ? DEFAULT_SANDBOX_SCHEDULE : []
   if (rawSchedule !== undefined) {
@@ -62,13 +49,7 @@ export function loadSyncConfig(env: Env, environment: 'sandbox' | 'live', proble
         `REFRESH_SCHEDULE must be Paris times like "06:00,11:00,16:00,21:00", or off (got "${rawSchedule}")`,
       )
   }
-  const rawInsecure = opt('WEBHOOK_ALLOW_INSECURE_URLS')
-  let allowInsecureUrls = environment === 'sandbox'
-  if (rawInsecure !== undefined) {
-    if (['true', '1', 'yes'].includes(rawInsecure)) allowInsecureUrls = true
-    else if (['false', '0', 'no'].includes(rawInsecure)) allowInsecureUrls = false
-    else problems.push(`WEBHOOK_ALLOW_INSECURE_URLS must be true or false (got "${rawInsecure}")`)
-  }
+  const allowInsecureUrls = bool('WEBHOOK_ALLOW_INSECURE_URLS', environment === 'sandbox')
   if (allowInsecureUrls && environment === 'live') {
     problems.push(
       'WEBHOOK_ALLOW_INSECURE_URLS cannot be true when STET_ENVIRONMENT=live (https to public addresses only)',
