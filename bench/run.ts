@@ -579,8 +579,37 @@ function targetedSummary(results: BenchResults): string {
         )
       }
     }
+    lines.push(...encodingRatios(run))
   }
   return `${lines.join('\n')}\n`
+}
+
+/** Issue 18's before/after: each compact-cache variant's medians ÷ its plain-JSON twin's, when both ran. */
+function encodingRatios(run: LatencyRun): string[] {
+  const pairs = (
+    [
+      ['V2w', 'V2w-json'],
+      ['V2w-redis', 'V2w-redis-json'],
+    ] as const
+  ).filter(([compact, json]) => variantsRun.includes(compact) && variantsRun.includes(json))
+  if (pairs.length === 0) return []
+  const lines = ['  compact ÷ plain JSON cache: query pair | sat CPU/op | fixed CPU/op | sat req/s']
+  for (const query of queriesRun) {
+    for (const [compact, json] of pairs) {
+      const ratio = <S extends SaturationSample | LatencySample>(
+        cells: readonly S[],
+        pick: (s: S) => number,
+      ): string => {
+        const of = (variant: VariantId): number =>
+          median(cells.filter((s) => s.query === query.id && s.variant === variant).map(pick))
+        return (of(compact) / of(json)).toFixed(2)
+      }
+      const sat = ratio(run.saturation, (s) => s.cpuUsPerOp)
+      const fixed = ratio(run.fixedLoad, (s) => s.cpuUsPerOp)
+      lines.push(`  ${query.id} ${compact} ÷ ${json} | ${sat} | ${fixed} | ${ratio(run.saturation, (s) => s.rps)}`)
+    }
+  }
+  return lines
 }
 
 main().catch((error: unknown) => {
