@@ -140,7 +140,8 @@ describe('a slot migrated (MOVED/ASK) while reserves run on it', () => {
       await sleep(40)
     }
     const tryAgainDuringMove = await tryAgainReplies()
-    for (const node of cluster.nodes) {
+    // The target first: a source handing over first would send clients to a target that still sends them back.
+    for (const node of [target, ...cluster.nodes.filter((n) => n !== target)]) {
       await (await cluster.admin(node)).sendCommand(['CLUSTER', 'SETSLOT', String(slot), 'NODE', targetId])
     }
     handedOver = true
