@@ -31,6 +31,7 @@ const SHORT: Readonly<Record<string, string>> = {
   aliases: '3 aliases 2 fragments',
   tx20: 'tx of 20 accounts',
   unattended: 'unattended ×10',
+  sync: 'partner sync',
 }
 
 const escape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;')

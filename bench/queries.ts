@@ -1,9 +1,10 @@
 /**
- * The five benchmark queries (issue 7), as each variant is asked them: V0 by its REST routes, V1 and V2/V2w by the
- * same GraphQL text. `minCalls` is the theoretical minimum of bank calls for one cold operation: one call per STET
+ * The benchmark queries (issue 7; the partner sync, issue 17), as each variant is asked them: V0 by its REST routes,
+ * V1 and V2/V2w by the same GraphQL text. `minCalls` is the theoretical minimum of bank calls for one cold operation: one call per STET
  * resource the answer needs (an account id resolves through the PSU's list: the bank's resourceId is not derivable
  * from an IBAN, DESIGN inv. 8). Every cold answer waits for two bank round trips in sequence (the list, then the
- * per-account reads), which is what "added latency" subtracts.
+ * per-account reads), which is what "added latency" subtracts. A query only some variants answer (the sync: the
+ * gateway's journal has no V0/V1 equivalent) names them in `variants`.
  */
 import { encodeAccountId } from '../src/services/account-id.js'
 import { BENCH_COLD_FIVE, BENCH_COLD_TWENTY, BENCH_PERSONAS } from '../src/sandbox/personas.js'
@@ -47,7 +48,7 @@ export function serverKindOf(variant: VariantId): 'rest' | 'apollo' | 'gateway' 
   return 'gateway'
 }
 
-export type QueryId = 'balances' | 'dashboard' | 'aliases' | 'tx20' | 'unattended'
+export type QueryId = 'balances' | 'dashboard' | 'aliases' | 'tx20' | 'unattended' | 'sync'
 
 export interface QueryDef {
   readonly id: QueryId
@@ -63,6 +64,13 @@ export interface QueryDef {
   readonly present: boolean
   /** Closed-loop connections at saturation: enough to keep one core busy, few enough that an operation's latency stays well under the measured window. */
   readonly connections: number
+  /** The variants that can answer it; absent: every variant. */
+  readonly variants?: ReadonlySet<VariantId>
+}
+
+/** Whether a variant is asked a query (the others' cells are skipped, their report cells n/a). */
+export function appliesTo(query: Pick<QueryDef, 'variants'>, variant: VariantId): boolean {
+  return query.variants === undefined || query.variants.has(variant)
 }
 
 const FIVE = 'BENCH00005'
@@ -106,7 +114,8 @@ export function loadPsusOf(variant: VariantId, query: QueryDef): readonly string
 export function psusOf(variant: VariantId): string[] {
   const own = [five(variant), twenty(variant), UNATTENDED_PSU[variant]]
   if (!COLD_VARIANTS.has(variant)) return own
-  return [...new Set([...own, ...QUERIES.flatMap((query) => loadPsusOf(variant, query))])]
+  const cold = QUERIES.filter((query) => appliesTo(query, variant)).flatMap((query) => loadPsusOf(variant, query))
+  return [...new Set([...own, ...cold])]
 }
 /** One unattended PSU per variant: the bank's limit (4 per key and day) is never shared between variants. */
 export const UNATTENDED_PSU: Readonly<Record<VariantId, string>> = {
@@ -173,6 +182,22 @@ export const QUERIES: readonly QueryDef[] = [
     present: false,
     connections: 64,
   },
+  {
+    // A partner's sync from the start of one account's journal (examples/partner-webhook-sync.ts's first page). V2 asks
+    // it with `refresh: true` and a present token: the cold sync, one TRANSACTIONS read per operation (the account comes
+    // from the cached list, linked at start; the 5-account PSU's first account, like `balances`). V2w and V2w-redis ask
+    // it as a partner without refresh, after a warming pass that refreshes (a present read merges into the journal):
+    // the journal alone, no bank call. V0 and V1 have no journal to read.
+    id: 'sync',
+    title: 'partner sync, one account from the start (gateway only)',
+    minCalls: 1,
+    depth: 1,
+    countReps: 1,
+    psu: five,
+    present: true,
+    connections: 64,
+    variants: GATEWAY_VARIANTS,
+  },
 ]
 
 function firstIban(psuId: string): string {
@@ -188,14 +213,18 @@ export const GRAPHQL: Readonly<Record<QueryId, string>> = {
   aliases: `query Aliases($id: ID!) { a: account(id: $id) { ...Bal } b: account(id: $id) { iban ...Bal ...Ovd } c: account(id: $id) { name ...Ovd } } fragment Bal on Account { balances { type ${MONEY} } } fragment Ovd on Account { overdraft { allowedAmount { amount currency } } }`,
   tx20: `query Tx20 { accounts { iban transactions(first: 10) { totalCount edges { node { id ${MONEY} } } } } }`,
   unattended: '',
+  sync: `query Sync($accountId: ID!, $refresh: Boolean) { transactionsSync(accountId: $accountId, first: 100, refresh: $refresh) { added { id ${MONEY} bookingDate status } modified { id } removed nextCursor hasMore } }`,
 }
 
 function graphqlText(query: QueryId): string {
   return query === 'unattended' ? GRAPHQL.dashboard : GRAPHQL[query]
 }
 
-function variables(query: QueryDef, psu: string): Record<string, string> {
-  return query.id === 'balances' || query.id === 'aliases' ? { id: encodeAccountId('17515', firstIban(psu)) } : {}
+/** `warming`: the warming pass's request (the sync refreshes then, to fill the journal the warm variants read). */
+function variables(variant: VariantId, query: QueryDef, psu: string, warming: boolean): Record<string, unknown> {
+  const id = (): string => encodeAccountId('17515', firstIban(psu))
+  if (query.id === 'sync') return { accountId: id(), refresh: warming || !WARM_VARIANTS.has(variant) }
+  return query.id === 'balances' || query.id === 'aliases' ? { id: id() } : {}
 }
 
 /** V0's REST route for a query. */
@@ -210,18 +239,27 @@ function v0Path(query: QueryDef, psu: string): string {
     case 'dashboard':
     case 'unattended':
       return '/dashboard'
+    case 'sync':
+      throw new Error('the sync query has no REST route')
   }
 }
 
 /**
  * The request a variant is sent for a query. `token` is the gateway's bearer (V2/V2w), unused by V0/V1; `psu` one of
- * `loadPsusOf` (default: the query's own PSU).
+ * `loadPsusOf` (default: the query's own PSU); `warming` for the warming pass.
  */
-export function requestFor(variant: VariantId, query: QueryDef, token: string, psu = query.psu(variant)): RequestSpec {
+export function requestFor(
+  variant: VariantId,
+  query: QueryDef,
+  token: string,
+  psu = query.psu(variant),
+  warming = false,
+): RequestSpec {
+  if (!appliesTo(query, variant)) throw new Error(`${variant} is not asked ${query.id}`)
   const psuHeaders: Record<string, string> = { 'x-psu-id': psu, ...(query.present ? { 'x-psu-present': '1' } : {}) }
   const kind = serverKindOf(variant)
   if (kind === 'rest') return { method: 'GET', path: v0Path(query, psu), headers: psuHeaders }
-  const body = JSON.stringify({ query: graphqlText(query.id), variables: variables(query, psu) })
+  const body = JSON.stringify({ query: graphqlText(query.id), variables: variables(variant, query, psu, warming) })
   if (kind === 'apollo')
     return { method: 'POST', path: '/', headers: { 'content-type': 'application/json', ...psuHeaders }, body }
   return {

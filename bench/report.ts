@@ -37,6 +37,13 @@ function spread(values: readonly number[], digits = 0): string {
   return `${fmt(med, digits)} [${fmt(Math.min(...finite), digits)}–${fmt(Math.max(...finite), digits)}]`
 }
 
+type ResultQuery = BenchResults['queries'][number]
+
+/** Whether a variant was asked the query (the sync is the gateway's alone: no row, its ratios to V0/V1 n/a). */
+function asked(query: ResultQuery, variant: VariantId): boolean {
+  return query.variants === undefined || query.variants.includes(variant)
+}
+
 export function medianOf(
   run: LatencyRun,
   query: QueryId,
@@ -64,7 +71,7 @@ function table(results: BenchResults, run: LatencyRun): string[] {
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ]
   for (const query of results.queries) {
-    for (const variant of VARIANTS) {
+    for (const variant of VARIANTS.filter((v) => asked(query, v))) {
       const count = run.counts.find((c) => c.query === query.id && c.variant === variant)
       const sat = run.saturation.filter((s) => s.query === query.id && s.variant === variant)
       const fixed = run.fixedLoad.filter((s) => s.query === query.id && s.variant === variant)
@@ -131,6 +138,8 @@ function targets(results: BenchResults, run: LatencyRun): string[] {
   // (set from the cold variants' rates) holds a few hundred, so the CPU clock's 10 ms ticks weigh less there.
   const warmCpu = (query: QueryId, variant: VariantId): number => medianOf(run, query, variant, 'saturationCpuUsPerOp')
   for (const query of results.queries) {
+    // A target against a floor the query has no cell for (the sync: no V0/V1) reads n/a.
+    const vs = (variant: VariantId, cell: () => string): string => (asked(query, variant) ? cell() : 'n/a')
     const warmV1m = warmCpu(query.id, 'V2w') / warmCpu(query.id, 'V1m')
     const warmV0m = warmCpu(query.id, 'V2w') / warmCpu(query.id, 'V0m')
     const redisV1m = warmCpu(query.id, 'V2w-redis') / warmCpu(query.id, 'V1m')
@@ -139,6 +148,9 @@ function targets(results: BenchResults, run: LatencyRun): string[] {
     const added = medianOf(run, query.id, 'V2', 'addedP50Ms') - medianOf(run, query.id, 'V0', 'addedP50Ms')
     const gatewayRss = Math.max(...[...GATEWAY_VARIANTS].map((v) => medianOf(run, query.id, v, 'peakRssMb')))
     const v1Rss = medianOf(run, query.id, 'V1', 'peakRssMb')
+    const rss = asked(query, 'V1')
+      ? `${fmt(gatewayRss)} vs ${fmt(v1Rss)} MB ${mark(gatewayRss <= v1Rss && gatewayRss <= 200)}`
+      : `${fmt(gatewayRss)} MB, V1 n/a ${mark(gatewayRss <= 200)}`
     const gatewayCounts = run.counts.filter((c) => c.query === query.id && GATEWAY_VARIANTS.has(c.variant))
     const minimal = gatewayCounts.every(
       (c) => c.calls <= (WARM_VARIANTS.has(c.variant) ? 0 : query.minCalls) && c.good === c.ops,
@@ -149,7 +161,7 @@ function targets(results: BenchResults, run: LatencyRun): string[] {
         .filter((s) => s.query === query.id && GATEWAY_VARIANTS.has(s.variant))
         .reduce((n, s) => n + s.refused, 0)
     lines.push(
-      `| ${query.title} | ${fmt(warmV1m, 2)}× ${mark(warmV1m <= 1.5)} | ${fmt(warmV0m, 2)}× | ${fmt(redisV1m, 2)}× ${mark(redisV1m <= 2.5)} | ${fmt(commands.roundTrips, 1)}; ${fmt(commands.counting, 1)} / ${fmt(commands.load, 1)} | ${fmt(cold, 2)}× ${mark(cold <= 1.25)} | ${fmt(added, 1)} ms ${mark(added <= 1)} | ${fmt(gatewayRss)} vs ${fmt(v1Rss)} MB ${mark(gatewayRss <= v1Rss && gatewayRss <= 200)} | ${mark(minimal && gatewayRefused === 0)} ${gatewayRefused} × 429 |`,
+      `| ${query.title} | ${vs('V1m', () => `${fmt(warmV1m, 2)}× ${mark(warmV1m <= 1.5)}`)} | ${vs('V0m', () => `${fmt(warmV0m, 2)}×`)} | ${vs('V1m', () => `${fmt(redisV1m, 2)}× ${mark(redisV1m <= 2.5)}`)} | ${fmt(commands.roundTrips, 1)}; ${fmt(commands.counting, 1)} / ${fmt(commands.load, 1)} | ${vs('V0', () => `${fmt(cold, 2)}× ${mark(cold <= 1.25)}`)} | ${vs('V0', () => `${fmt(added, 1)} ms ${mark(added <= 1)}`)} | ${rss} | ${mark(minimal && gatewayRefused === 0)} ${gatewayRefused} × 429 |`,
     )
   }
   lines.push('')
@@ -185,6 +197,7 @@ export async function writeResults(results: BenchResults, file: string): Promise
     "- **V0** hand-written REST aggregator (node:http + undici), exactly the bank calls each query needs, in parallel. **V1** naive Apollo Server 5 (standalone) + type-graphql, field resolvers call the bank (no DataLoader, no cache). **V2** the gateway with present-PSU tokens (every read goes to the bank). **V2w** the gateway with partner tokens after one warming pass with a present token (batch reads served from its cache). The unattended dashboard uses a partner token on V2 and V2w; V0 and V1 send no PSU-IP-Address for it, so they meet the bank's limit. Each variant has its own unattended PSU (BENCH0005UA…UE): no variant spends another's budget. **V0m** and **V1m** are the floors of a warm read (issue 16): V0's and V1's own code over an in-memory map of already parsed bank answers (bench/memory-bank.ts: each distinct request asked of the bank once in the warming pass, PSU present), same bytes out. **V2w-redis** is V2w with its store on a Redis of its own (`STORE_URL`; a redis-server started by the bench, so that its `total_commands_processed` counts the gateway's commands alone).",
     `- **Bank calls**: a counting pass sends each operation alone (the unattended dashboard ten times) and reads the bank's counters; (min) is the theoretical minimum of one cold operation (one call per STET resource read; an account id resolves through the PSU's list). "Calls/op under load" = bank calls during the saturation window ÷ answers. Under load the cold variants (V0, V1, V2) give each connection its own PSU on the present queries (the open loop takes them in turn; bench personas BENCH05C00…63, BENCH20C00…15), so concurrent identical reads cannot share a bank call: V2's cold figures are cold.`,
     `- **req/s at saturation**: closed loop (connections per query in brackets), good answers only. **Added latency**: open loop at a fixed offered load (half the slowest cold variant's saturation rate for that query), measured from each request's scheduled send time, minus the bank's own sequential latency of a cold read (2 × bank latency: the account list, then the per-account reads); a cached answer can be below 0. **CPU µs/op**: the server's utime + stime (all threads, /proc/PID/stat) from the first measured send of the fixed-load run until its last answer, ÷ answers (at saturation, with operations lasting longer than a short window, the count of answers in the window is too noisy). **Peak RSS**: VmHWM, reset per cell (clear_refs). **Event-loop p99**: \`monitorEventLoopDelay\` inside the server under test, during the fixed-load window.`,
+    "- **Partner sync** (issue 17): `transactionsSync` from the start of the 5-account PSU's first account (`first: 100`), which only the gateway answers (V0, V1 and their in-memory floors have no journal: no row, their targets n/a). V2 asks it with a present token and `refresh: true`, the cold sync (one TRANSACTIONS read; the account from the list cached at linking); V2w and V2w-redis as a partner without refresh, after a warming pass that refreshes: the journal alone, no bank call. Its fixed load is half V2's saturation rate, its added latency subtracts one bank latency (one read).",
     '',
     '## Results',
     '',
@@ -193,8 +206,10 @@ export async function writeResults(results: BenchResults, file: string): Promise
   lines.push('## Against the targets of issue 16', '')
   for (const run of results.runs) lines.push(...targets(results, run))
   lines.push('## Queries (GraphQL text; V0 serves the same data from REST routes)', '')
-  for (const query of results.queries)
-    lines.push(`- **${query.title}** (min ${query.minCalls} bank calls cold): \`${query.graphql}\``)
+  for (const query of results.queries) {
+    const only = query.variants === undefined ? '' : `; asked of ${query.variants.join(', ')} only`
+    lines.push(`- **${query.title}** (min ${query.minCalls} bank calls cold${only}): \`${query.graphql}\``)
+  }
   lines.push('', NOTES_MARKER)
   await writeFile(file, `${lines.join('\n')}${kept === '' ? '\n' : kept}`)
 }

@@ -89,6 +89,8 @@ export interface BenchResults {
     countReps: number
     connections: number
     graphql: string
+    /** The variants asked it; absent: every variant. */
+    variants?: VariantId[]
   }[]
   readonly runs: LatencyRun[]
 }

@@ -9,7 +9,8 @@
  *
  * Targeted cells (issue 16: before/after of one change without the whole run): BENCH_QUERIES and BENCH_VARIANTS, comma
  * lists (`BENCH_QUERIES=tx20 BENCH_VARIANTS=V0,V2`), run only those, still interleaved, and print a summary instead of
- * rewriting bench/RESULTS.md (the JSON goes to a file in the system's temporary folder, named at the end).
+ * rewriting bench/RESULTS.md (the JSON goes to a file in the system's temporary folder, named at the end). A query
+ * only some variants answer (the sync: the gateway's) skips the others' cells.
  */
 import { execFileSync } from 'node:child_process'
 import { connect } from 'node:net'
@@ -29,6 +30,7 @@ import { cpuTicks, CLOCK_TICKS_PER_SECOND, peakRssMb, resetPeakRss } from './pro
 import { CAN_PIN, killAll, loopDelay, spawnChild, stopAll, waitReady } from './processes.js'
 import type { Child } from './processes.js'
 import {
+  appliesTo,
   GRAPHQL,
   JSON_CACHE_VARIANTS,
   loadPsusOf,
@@ -288,16 +290,17 @@ async function benchLatency(latencyMs: number, work: string, pkiDir: string): Pr
     const gateway = serverKindOf(variant) === 'gateway'
     const dataDir = path.join(work, `${variant}-${latencyMs}`)
     if (gateway) {
-      for (const query of QUERIES) {
+      for (const query of QUERIES.filter((q) => appliesTo(q, variant))) {
         const partner = WARM_VARIANTS.has(variant) || !query.present
         for (const psu of new Set([query.psu(variant), ...loadPsusOf(variant, query)]))
           server.tokens.set(`${query.id}|${psu}`, await devToken(dataDir, psu, !partner))
       }
     }
     if (!WARM_VARIANTS.has(variant)) continue
-    for (const query of queriesRun) {
+    for (const query of queriesRun.filter((q) => appliesTo(q, variant))) {
       const present = gateway ? await devToken(dataDir, query.psu(variant), true) : ''
-      const answer = await post(server.url, requestFor(variant, { ...query, present: true }, present))
+      const warming = requestFor(variant, { ...query, present: true }, present, query.psu(variant), true)
+      const answer = await post(server.url, warming)
       if (answer.status !== 200 || answer.text.includes('"errors":'))
         throw new Error(`${variant} warming ${query.id}: ${answer.status} ${answer.text.slice(0, 300)}`)
     }
@@ -321,7 +324,7 @@ async function benchLatency(latencyMs: number, work: string, pkiDir: string): Pr
   // Counting pass: one operation at a time (ten for the unattended dashboard), the bank's counters as referee.
   const counts: CountSample[] = []
   for (const query of queriesRun) {
-    for (const variant of variantsRun) {
+    for (const variant of variantsRun.filter((v) => appliesTo(query, v))) {
       const before = await bankStats(bankUrl)
       const commandsBefore = variant === 'V2w-redis' ? await storeCommands() : 0
       const monitor = variant === 'V2w-redis' ? await monitorStore() : undefined
@@ -353,12 +356,15 @@ async function benchLatency(latencyMs: number, work: string, pkiDir: string): Pr
   }
   log(`latency ${latencyMs} ms: counting pass done`)
 
-  const order = (rep: number): readonly VariantId[] => (rep % 2 === 0 ? variantsRun : [...variantsRun].reverse())
+  const order = (rep: number, query: QueryDef): readonly VariantId[] => {
+    const asked = variantsRun.filter((v) => appliesTo(query, v))
+    return rep % 2 === 0 ? asked : asked.reverse()
+  }
   const saturation: SaturationSample[] = []
   const fixedLoad: LatencySample[] = []
   for (const query of queriesRun) {
     for (let rep = 0; rep < profile.reps; rep++) {
-      for (const variant of order(rep)) {
+      for (const variant of order(rep, query)) {
         const server = serverOf(variant)
         let ticks = 0
         let stats = { batch: 0, present: 0, refused: 0 }
@@ -397,9 +403,10 @@ async function benchLatency(latencyMs: number, work: string, pkiDir: string): Pr
         })
       }
     }
-    // The fixed offered load: half the slowest cold variant's saturation rate, so every variant runs below saturation.
+    // The fixed offered load: half the slowest cold variant's saturation rate, so every variant runs below saturation
+    // (the sync: V2's, its only cold variant).
     const coldRates = (['V0', 'V1', 'V2'] as const)
-      .filter((v) => variantsRun.includes(v))
+      .filter((v) => variantsRun.includes(v) && appliesTo(query, v))
       .map((v) =>
         median(saturation.filter((s) => s.query === query.id && s.variant === v).map((s) => s.responsesPerSecond)),
       )
@@ -409,7 +416,7 @@ async function benchLatency(latencyMs: number, work: string, pkiDir: string): Pr
       ? fixedRate
       : Math.max(5, Math.min(2000, Math.floor(0.5 * Math.min(...(coldRates.length === 0 ? [200] : coldRates)))))
     for (let rep = 0; rep < profile.reps; rep++) {
-      for (const variant of order(rep)) {
+      for (const variant of order(rep, query)) {
         const server = serverOf(variant)
         let stats = { batch: 0, present: 0, refused: 0 }
         let statsAfter = stats
@@ -530,6 +537,7 @@ async function main(): Promise<void> {
         depth: q.depth,
         countReps: q.countReps,
         connections: q.connections,
+        ...(q.variants === undefined ? {} : { variants: VARIANTS.filter((v) => appliesTo(q, v)) }),
         graphql: q.id === 'unattended' ? GRAPHQL.dashboard : GRAPHQL[q.id],
       })),
       runs,
@@ -561,7 +569,7 @@ function targetedSummary(results: BenchResults): string {
       `bank ${run.latencyMs} ms: query variant | sat req/s | sat CPU µs/op | fixed CPU µs/op | added p50 ms | calls/op sat/fixed | peak RSS MB`,
     )
     for (const query of queriesRun) {
-      for (const variant of variantsRun) {
+      for (const variant of variantsRun.filter((v) => appliesTo(query, v))) {
         const sat = run.saturation.filter((s) => s.query === query.id && s.variant === variant)
         const fix = run.fixedLoad.filter((s) => s.query === query.id && s.variant === variant)
         const m = (values: number[], digits = 0): string => median(values).toFixed(digits)

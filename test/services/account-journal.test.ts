@@ -113,6 +113,31 @@ describe('AccountJournal on lmdb (one process)', () => {
       await rm(dir, { recursive: true, force: true })
     }
   })
+
+  it('a journal another process wrote is read as written, not as this process parsed it before', async () => {
+    // Each AccountJournal keeps the documents it parsed, by their exact text: a write by someone else is a new text.
+    const dir = await mkdtemp(path.join(tmpdir(), 'stetgw-journal-'))
+    const backend = new LmdbJournalBackend(dir)
+    try {
+      const events: SyncEvent[] = []
+      const a = journalOn(backend, events)
+      const b = journalOn(backend, events)
+      await a.merge(REF, [tx('A'), tx('P', 'OTHR')], NOW - 86400_000)
+      expect((await a.read(REF))?.seq).toBe(2)
+      await b.merge(REF, [tx('A'), tx('P'), tx('B')], NOW - 86400_000) // P booked, B new
+      // A merges the answer it knew: nothing of B's merge is lost, and P stays booked in the journal.
+      const again = await a.merge(REF, [tx('A'), tx('P'), tx('B')], NOW - 86400_000)
+      expect(again.changed).toBe(false)
+      const doc = await a.read(REF)
+      expect(doc?.seq).toBe(4)
+      expect(doc?.entries.find((e) => e.key === 'P')?.tx.status).toBe('BOOK')
+      await a.forget(REF)
+      expect(await b.read(REF)).toBeUndefined()
+    } finally {
+      await backend.close()
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
 })
 
 describe('AccountJournal on Redis (two replicas)', () => {
