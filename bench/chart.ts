@@ -22,6 +22,8 @@ const COLOURS: Readonly<Record<VariantId, string>> = {
   V0m: '#8fb0d9',
   V1m: '#f0b78c',
   'V2w-redis': '#c44e52',
+  'V2w-json': '#b5acd6',
+  'V2w-redis-json': '#e0999b',
 }
 const SHORT: Readonly<Record<string, string>> = {
   balances: '1 account balances',

@@ -10,13 +10,36 @@ import { encodeAccountId } from '../src/services/account-id.js'
 import { BENCH_COLD_FIVE, BENCH_COLD_TWENTY, BENCH_PERSONAS } from '../src/sandbox/personas.js'
 import type { RequestSpec } from './load.js'
 
-export type VariantId = 'V0' | 'V1' | 'V2' | 'V2w' | 'V0m' | 'V1m' | 'V2w-redis'
+export type VariantId = 'V0' | 'V1' | 'V2' | 'V2w' | 'V0m' | 'V1m' | 'V2w-redis' | 'V2w-json' | 'V2w-redis-json'
+/** What a full run measures. */
 export const VARIANTS: readonly VariantId[] = ['V0', 'V1', 'V2', 'V2w', 'V0m', 'V1m', 'V2w-redis']
+/**
+ * Run only when BENCH_VARIANTS names them: V2w and V2w-redis with the cache written as plain JSON, the encoding before
+ * issue 18 (the warm path's before/after of the compact texts, next to V2w and V2w-redis in the same run).
+ */
+export const OPTIONAL_VARIANTS: readonly VariantId[] = ['V2w-json', 'V2w-redis-json']
 
 /** The variants served warm: from the gateway's cache (V2w, V2w-redis) or from the in-memory floors' map (V0m, V1m). */
-export const WARM_VARIANTS: ReadonlySet<VariantId> = new Set(['V2w', 'V0m', 'V1m', 'V2w-redis'])
+export const WARM_VARIANTS: ReadonlySet<VariantId> = new Set([
+  'V2w',
+  'V0m',
+  'V1m',
+  'V2w-redis',
+  'V2w-json',
+  'V2w-redis-json',
+])
 /** The variants that are the gateway itself. */
-export const GATEWAY_VARIANTS: ReadonlySet<VariantId> = new Set(['V2', 'V2w', 'V2w-redis'])
+export const GATEWAY_VARIANTS: ReadonlySet<VariantId> = new Set([
+  'V2',
+  'V2w',
+  'V2w-redis',
+  'V2w-json',
+  'V2w-redis-json',
+])
+/** The gateway variants whose store is Redis (the others: lmdb). */
+export const REDIS_VARIANTS: ReadonlySet<VariantId> = new Set(['V2w-redis', 'V2w-redis-json'])
+/** The gateway variants whose cache writes plain JSON (startGateway's `cacheEncoding: 'json'`). */
+export const JSON_CACHE_VARIANTS: ReadonlySet<VariantId> = new Set(['V2w-json', 'V2w-redis-json'])
 
 /** Which server a variant runs: the REST aggregator (V0, V0m), naive Apollo (V1, V1m) or the gateway. */
 export function serverKindOf(variant: VariantId): 'rest' | 'apollo' | 'gateway' {
@@ -58,8 +81,19 @@ const TWENTY = 'BENCH00020'
  */
 const FIVE_REDIS = 'BENCH0005RE'
 const TWENTY_REDIS = 'BENCH0020RE'
-const five = (variant: VariantId): string => (variant === 'V2w-redis' ? FIVE_REDIS : FIVE)
-const twenty = (variant: VariantId): string => (variant === 'V2w-redis' ? TWENTY_REDIS : TWENTY)
+/** The JSON variants read twins of their counterpart's PSUs (sandbox BENCH_TWINS): the same data, limits of their own. */
+const FIVE_OF: Readonly<Partial<Record<VariantId, string>>> = {
+  'V2w-redis': FIVE_REDIS,
+  'V2w-json': 'BENCH0005JF',
+  'V2w-redis-json': 'BENCH0005JR',
+}
+const TWENTY_OF: Readonly<Partial<Record<VariantId, string>>> = {
+  'V2w-redis': TWENTY_REDIS,
+  'V2w-json': 'BENCH0020JT',
+  'V2w-redis-json': 'BENCH0020JR',
+}
+const five = (variant: VariantId): string => FIVE_OF[variant] ?? FIVE
+const twenty = (variant: VariantId): string => TWENTY_OF[variant] ?? TWENTY
 
 /** The variants that read the bank on every operation: under load, each of their connections reads its own PSU. */
 export const COLD_VARIANTS: ReadonlySet<VariantId> = new Set(['V0', 'V1', 'V2'])
@@ -93,6 +127,8 @@ export const UNATTENDED_PSU: Readonly<Record<VariantId, string>> = {
   V0m: 'BENCH0005UA',
   V1m: 'BENCH0005UB',
   'V2w-redis': 'BENCH0005UE',
+  'V2w-json': 'BENCH0005JU',
+  'V2w-redis-json': 'BENCH0005JV',
 }
 
 export const QUERIES: readonly QueryDef[] = [

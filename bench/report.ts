@@ -19,6 +19,8 @@ export const VARIANT_LABEL: Readonly<Record<VariantId, string>> = {
   V0m: 'V0m REST, in memory',
   V1m: 'V1m Apollo, in memory',
   'V2w-redis': 'V2w-redis warm on Redis',
+  'V2w-json': 'V2w warm, cache as plain JSON',
+  'V2w-redis-json': 'V2w-redis warm, cache as plain JSON',
 }
 
 function fmt(value: number, digits = 0): string {

@@ -32,9 +32,12 @@ import type { Child } from './processes.js'
 import {
   appliesTo,
   GRAPHQL,
+  JSON_CACHE_VARIANTS,
   loadPsusOf,
+  OPTIONAL_VARIANTS,
   psusOf,
   QUERIES,
+  REDIS_VARIANTS,
   requestFor,
   serverKindOf,
   VARIANTS,
@@ -83,14 +86,21 @@ const PROFILES = {
 
 const profile: Profile = process.env.BENCH_PROFILE === 'full' ? PROFILES.full : PROFILES.quick
 const latencies = (process.env.BENCH_LATENCIES ?? '10,50').split(',').map(Number)
-function selected<T extends string>(all: readonly T[], list: string | undefined, what: string): readonly T[] {
+/** `all` unless `list` names some of `all` or of `optional`, in that order. */
+function selected<T extends string>(
+  all: readonly T[],
+  list: string | undefined,
+  what: string,
+  optional: readonly T[] = [],
+): readonly T[] {
   if (list === undefined || list === '') return all
   const names = list.split(',')
-  const unknown = names.filter((name) => !all.includes(name as T))
-  if (unknown.length > 0) throw new Error(`unknown ${what}: ${unknown.join(', ')} (known: ${all.join(', ')})`)
-  return all.filter((name) => names.includes(name))
+  const known = [...all, ...optional]
+  const unknown = names.filter((name) => !known.includes(name as T))
+  if (unknown.length > 0) throw new Error(`unknown ${what}: ${unknown.join(', ')} (known: ${known.join(', ')})`)
+  return known.filter((name) => names.includes(name))
 }
-const variantsRun = selected(VARIANTS, process.env.BENCH_VARIANTS, 'variant')
+const variantsRun = selected(VARIANTS, process.env.BENCH_VARIANTS, 'variant', OPTIONAL_VARIANTS)
 const queriesRun = QUERIES.filter((q) =>
   selected(
     QUERIES.map((x) => x.id),
@@ -98,7 +108,10 @@ const queriesRun = QUERIES.filter((q) =>
     'query',
   ).includes(q.id),
 )
-const targeted = variantsRun.length < VARIANTS.length || queriesRun.length < QUERIES.length
+const targeted =
+  variantsRun.length !== VARIANTS.length ||
+  variantsRun.some((v) => !VARIANTS.includes(v)) ||
+  queriesRun.length < QUERIES.length
 /** Connections from each server to the bank (gateway STET_MAX_CONNECTIONS, baselines' undici Agent). */
 const BANK_CONNECTIONS = '128'
 const SERVER_CORE = 1
@@ -249,9 +262,15 @@ async function benchLatency(latencyMs: number, work: string, pkiDir: string): Pr
     const psus = psusOf(variant)
     if (serverKindOf(variant) !== 'gateway')
       return { ...baselineEnv(psus), BANK_MEMORY: variant === 'V0m' || variant === 'V1m' ? 'true' : 'false' }
-    const env = await gatewayEnv(variant)
-    if (variant !== 'V2w-redis') return env
-    return { ...env, STORE_URL: redisUrl, STORE_PREFIX: 'bench:', QUOTA_TRUST_EMPTY_STORE: 'true' }
+    const env = {
+      ...(await gatewayEnv(variant)),
+      // bench/serve-gateway.ts passes it to startGateway (not a gateway setting).
+      ...(JSON_CACHE_VARIANTS.has(variant) ? { BENCH_CACHE_ENCODING: 'json' } : {}),
+    }
+    if (!REDIS_VARIANTS.has(variant)) return env
+    // Both Redis variants share the bench's redis-server under prefixes of their own.
+    const prefix = variant === 'V2w-redis' ? 'bench:' : `bench-${variant}:`
+    return { ...env, STORE_URL: redisUrl, STORE_PREFIX: prefix, QUOTA_TRUST_EMPTY_STORE: 'true' }
   }
   const servers = new Map<VariantId, Server>()
   const starts: [VariantId, Child][] = []
@@ -568,8 +587,37 @@ function targetedSummary(results: BenchResults): string {
         )
       }
     }
+    lines.push(...encodingRatios(run))
   }
   return `${lines.join('\n')}\n`
+}
+
+/** Issue 18's before/after: each compact-cache variant's medians ÷ its plain-JSON twin's, when both ran. */
+function encodingRatios(run: LatencyRun): string[] {
+  const pairs = (
+    [
+      ['V2w', 'V2w-json'],
+      ['V2w-redis', 'V2w-redis-json'],
+    ] as const
+  ).filter(([compact, json]) => variantsRun.includes(compact) && variantsRun.includes(json))
+  if (pairs.length === 0) return []
+  const lines = ['  compact ÷ plain JSON cache: query pair | sat CPU/op | fixed CPU/op | sat req/s']
+  for (const query of queriesRun) {
+    for (const [compact, json] of pairs) {
+      const ratio = <S extends SaturationSample | LatencySample>(
+        cells: readonly S[],
+        pick: (s: S) => number,
+      ): string => {
+        const of = (variant: VariantId): number =>
+          median(cells.filter((s) => s.query === query.id && s.variant === variant).map(pick))
+        return (of(compact) / of(json)).toFixed(2)
+      }
+      const sat = ratio(run.saturation, (s) => s.cpuUsPerOp)
+      const fixed = ratio(run.fixedLoad, (s) => s.cpuUsPerOp)
+      lines.push(`  ${query.id} ${compact} ÷ ${json} | ${sat} | ${fixed} | ${ratio(run.saturation, (s) => s.rps)}`)
+    }
+  }
+  return lines
 }
 
 main().catch((error: unknown) => {

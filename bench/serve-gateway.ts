@@ -1,6 +1,7 @@
 /**
  * V2 / V2w: the gateway itself (startGateway, as src/main.ts starts it, with the same environment settings), in a
- * process that also measures its own event-loop delay (loop-monitor.ts).
+ * process that also measures its own event-loop delay (loop-monitor.ts). V2w-json and V2w-redis-json: the same, with
+ * the cache written as plain JSON.
  */
 import { loadConfig } from '../src/config/config.js'
 import { createLogger } from '../src/observability/logger.js'
@@ -11,7 +12,9 @@ import { announceReady, installLoopMonitor } from './loop-monitor.js'
 installLoopMonitor()
 installAllocationProfile(process.env.BENCH_ALLOCATION_PROFILE)
 const config = loadConfig(process.env)
-const gateway = await startGateway(config, { logger: createLogger(config.logLevel) })
+// BENCH_CACHE_ENCODING=json (V2w-json, V2w-redis-json): the cache written as before issue 18, for the before/after.
+const cacheEncoding = process.env.BENCH_CACHE_ENCODING === 'json' ? 'json' : 'compact'
+const gateway = await startGateway(config, { logger: createLogger(config.logLevel), cacheEncoding })
 const failed = gateway.linked.filter((outcome) => outcome.status === 'failed')
 if (failed.length > 0) {
   process.stderr.write(`personas not linked: ${JSON.stringify(failed)}\n`)

@@ -14,6 +14,7 @@ import { startAuditRetention } from './audit/audit-retention.js'
 import { AuditTrail } from './audit/audit-trail.js'
 import { createCallerAuthentication } from './auth/caller-authentication.js'
 import { loadPartnerDocuments, trustedDocumentsPlugin } from './auth/trusted-documents.js'
+import type { CacheEncoding } from './cache/cache-codec.js'
 import { FreshnessCache } from './cache/freshness-cache.js'
 import { FreshnessPolicy } from './cache/freshness-policy.js'
 import { RefusalMemory } from './cache/refusal-memory.js'
@@ -56,6 +57,11 @@ import { loadWebhookSigner, type WebhookSigner } from './webhooks/webhook-signer
 export interface GatewayOptions {
   readonly clock?: Clock
   readonly logger?: Logger
+  /**
+   * How the cache writes its entries (cache-codec.ts), default `compact`. Not a setting: `json` is the encoding before
+   * issue 18, for the benchmark to measure the two side by side (bench/serve-gateway.ts).
+   */
+  readonly cacheEncoding?: CacheEncoding
 }
 
 export interface Gateway {
@@ -152,6 +158,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
       testClock: options.clock !== undefined,
       logger,
       sealer: new RecordSealer(credentials.tokenKeys),
+      ...(options.cacheEncoding === undefined ? {} : { cacheEncoding: options.cacheEncoding }),
     })
     closers.push(() => stores.close())
     const { ledger, keyv, marks, lock, tokenStore, connections, pending, journal } = stores

@@ -90,9 +90,27 @@ export function jsonLengthOfCacheText(text: string): number {
   return Number.isInteger(length) && length > 0 ? length : text.length
 }
 
-export const cacheCodec: Pick<KeyvOptions, 'serialize' | 'deserialize'> = {
+type CacheCodec = Pick<KeyvOptions, 'serialize' | 'deserialize'>
+
+export const cacheCodec: CacheCodec = {
   serialize: (data) => serializeCacheText(data as Stored),
   deserialize: (text) => deserializeCacheText(text) as ReturnType<typeof JSON.parse>,
+}
+
+/**
+ * How the cache writes its texts: `compact` (this format, what the gateway runs) or `json` (every entry plain JSON, as
+ * before issue 18). `json` exists for the benchmark's before/after on the warm path (`V2w-json` in bench/queries.ts);
+ * both read either kind of text.
+ */
+export type CacheEncoding = 'compact' | 'json'
+
+const plainJsonCodec: CacheCodec = {
+  serialize: (data) => JSON.stringify(data),
+  deserialize: cacheCodec.deserialize,
+}
+
+export function cacheCodecFor(encoding: CacheEncoding = 'compact'): CacheCodec {
+  return encoding === 'json' ? plainJsonCodec : cacheCodec
 }
 
 function decodeCompact(text: string): Stored | undefined {

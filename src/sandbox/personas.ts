@@ -269,12 +269,26 @@ function pad2(n: number): string {
 }
 
 /**
- * Benchmark personas (npm run bench), only when the sandbox is started with `benchPersonas: true`: the bank's own
- * personas have at most 3 accounts, the benchmark's dashboard needs 5 and its transactions query 20. The five
- * `BENCH0005U*` personas give each benchmarked variant its own unattended PSU, so that one variant's daily limit
- * (4 calls per key) is never spent by another. No consent on file: the TPP forwards one.
+ * Twins (twin → the persona it copies): the gateway writing its cache as plain JSON (V2w-json, V2w-redis-json: issue
+ * 18's before/after) reads the same accounts and transactions as its counterpart (V2w, V2w-redis) under PSU ids of its
+ * own, whose links spend limits of their own (a limit counts per PSU × IBAN).
  */
-export const BENCH_PERSONAS: readonly Persona[] = [
+export const BENCH_TWINS: Readonly<Record<string, string>> = {
+  BENCH0005JF: 'BENCH00005',
+  BENCH0020JT: 'BENCH00020',
+  BENCH0005JU: 'BENCH0005UD',
+  BENCH0005JR: 'BENCH0005RE',
+  BENCH0020JR: 'BENCH0020RE',
+  BENCH0005JV: 'BENCH0005UE',
+}
+
+function twinOf(psuId: string, of: string): Persona {
+  const original = BENCH_SHAPED.find((persona) => persona.psuId === of)
+  if (original === undefined) throw new Error(`no benchmark persona ${of} to copy`)
+  return { ...original, psuId }
+}
+
+const BENCH_SHAPED: readonly Persona[] = [
   benchPersona('BENCH00005', 'FIVE', 1, 5),
   benchPersona('BENCH00020', 'TWENTY', 2, 20),
   benchPersona('BENCH0005UA', 'UNATTENDED A', 3, 5),
@@ -285,6 +299,17 @@ export const BENCH_PERSONAS: readonly Persona[] = [
   // The gateway on Redis (V2w-redis) reads its own PSUs: linking spends unattended /accounts calls per PSU.
   benchPersona('BENCH0005RE', 'FIVE REDIS', 8, 5),
   benchPersona('BENCH0020RE', 'TWENTY REDIS', 9, 20),
+]
+
+/**
+ * Benchmark personas (npm run bench), only when the sandbox is started with `benchPersonas: true`: the bank's own
+ * personas have at most 3 accounts, the benchmark's dashboard needs 5 and its transactions query 20. The five
+ * `BENCH0005U*` personas give each benchmarked variant its own unattended PSU, so that one variant's daily limit
+ * (4 calls per key) is never spent by another. No consent on file: the TPP forwards one.
+ */
+export const BENCH_PERSONAS: readonly Persona[] = [
+  ...BENCH_SHAPED,
+  ...Object.entries(BENCH_TWINS).map(([psuId, of]) => twinOf(psuId, of)),
   ...BENCH_COLD_FIVE.map((psuId, i) => benchPersona(psuId, `FIVE COLD ${i}`, 100 + i, 5)),
   ...BENCH_COLD_TWENTY.map((psuId, i) => benchPersona(psuId, `TWENTY COLD ${i}`, 200 + i, 20)),
 ]

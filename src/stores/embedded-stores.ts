@@ -1,7 +1,7 @@
 import path from 'node:path'
 import Keyv from 'keyv'
 import { NdjsonAuditLog } from '../audit/ndjson-audit-log.js'
-import { cacheCodec } from '../cache/cache-codec.js'
+import { cacheCodecFor } from '../cache/cache-codec.js'
 import { LmdbJournalBackend } from '../cache/lmdb-journal-backend.js'
 import { LmdbKeyvStore } from '../cache/lmdb-keyv-store.js'
 import { processLocalLock } from '../cache/single-flight.js'
@@ -49,7 +49,12 @@ export async function openEmbeddedStores(
     restrictFiles(journalDir),
     restrictFiles(webhooksDir),
   ])
-  const keyv = new Keyv({ store: cacheStore, namespace: 'cache', throwOnErrors: true, ...cacheCodec })
+  const keyv = new Keyv({
+    store: cacheStore,
+    namespace: 'cache',
+    throwOnErrors: true,
+    ...cacheCodecFor(deps.cacheEncoding),
+  })
   return {
     ledger,
     keyv,

@@ -2,7 +2,7 @@ import KeyvRedis, { type RedisClientConnectionType } from '@keyv/redis'
 import Keyv from 'keyv'
 import { RedisAuditLog } from '../audit/redis-audit-log.js'
 import type { RedisClientType } from 'redis'
-import { cacheCodec } from '../cache/cache-codec.js'
+import { cacheCodecFor } from '../cache/cache-codec.js'
 import { RedisJournalBackend } from '../cache/redis-journal-backend.js'
 import { RedisLock } from '../cache/redis-lock.js'
 import { RedisLedger } from '../quota/redis-ledger.js'
@@ -74,7 +74,7 @@ export async function openRedisStores(
       store: new KeyvRedis(connection as RedisClientConnectionType, { throwOnErrors: true, throwOnConnectError: true }),
       namespace: `${options.prefix}cache`,
       throwOnErrors: true,
-      ...cacheCodec,
+      ...cacheCodecFor(deps.cacheEncoding),
     })
   const keyv = keyvOn(cacheClient ?? client)
   // Token, connection and pending-authorisation records use single-key commands (GET, SET, DEL, GETDEL), which a

@@ -5,6 +5,7 @@
  */
 import type { Keyv } from 'keyv'
 import type { AuditLog } from '../audit/audit-log.js'
+import type { CacheEncoding } from '../cache/cache-codec.js'
 import type { JournalBackend } from '../cache/journal-backend.js'
 import type { DistributedLock } from '../cache/single-flight.js'
 import type { Clock } from '../clock.js'
@@ -50,6 +51,8 @@ export interface StateStoreDeps {
   readonly logger: Logger
   /** Seals tokens, connection facts and pending authorisations at rest. */
   readonly sealer: RecordSealer
+  /** How cache entries are written (cache-codec.ts); default `compact`. */
+  readonly cacheEncoding?: CacheEncoding
 }
 
 export async function openStateStores(config: Config, deps: StateStoreDeps): Promise<StateStores> {

@@ -7,6 +7,7 @@ import {
   BENCH_COLD_FIVE,
   BENCH_COLD_TWENTY,
   BENCH_PERSONAS,
+  BENCH_TWINS,
   findPersona,
   frenchIban,
   PERSONAS,
@@ -42,10 +43,12 @@ describe('benchmark personas', () => {
     for (const persona of PERSONAS) for (const account of persona.accounts) expect(ibanIsValid(account.iban)).toBe(true)
   })
 
-  it('have 5 and 20 accounts, unique valid IBANs, and no consent on file', () => {
+  it('have 5 and 20 accounts, unique valid IBANs (twins aside), and no consent on file', () => {
     expect(BENCH_PERSONAS.find((p) => p.psuId === 'BENCH00005')?.accounts).toHaveLength(5)
     expect(BENCH_PERSONAS.find((p) => p.psuId === 'BENCH00020')?.accounts).toHaveLength(20)
-    const ibans = BENCH_PERSONAS.flatMap((p) => p.accounts.map((a) => a.iban))
+    const ibans = BENCH_PERSONAS.filter((p) => BENCH_TWINS[p.psuId] === undefined).flatMap((p) =>
+      p.accounts.map((a) => a.iban),
+    )
     const known = PERSONAS.flatMap((p) => p.accounts.map((a) => a.iban))
     expect(new Set(ibans).size).toBe(ibans.length)
     expect(ibans.filter((iban) => known.includes(iban))).toEqual([])
@@ -63,6 +66,15 @@ describe('benchmark personas', () => {
     expect(BENCH_COLD_TWENTY.map(accountsOf)).toEqual(Array.from({ length: 16 }, () => 20))
     const ids = BENCH_PERSONAS.map((p) => p.psuId)
     expect(new Set(ids).size).toBe(ids.length)
+  })
+
+  it('twins hold exactly the accounts and identity of their original, under a PSU id of their own', () => {
+    for (const [twin, of] of Object.entries(BENCH_TWINS)) {
+      const copy = BENCH_PERSONAS.find((p) => p.psuId === twin)
+      const original = BENCH_PERSONAS.find((p) => p.psuId === of)
+      expect(original).toBeDefined()
+      expect(copy).toEqual({ ...original, psuId: twin })
+    }
   })
 
   it('are found only when asked for', () => {

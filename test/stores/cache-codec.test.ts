@@ -16,6 +16,7 @@ import { RecordSealer } from '../../src/stet/record-sealer.js'
 import { openEmbeddedStores } from '../../src/stores/embedded-stores.js'
 import { openRedisStores } from '../../src/stores/redis-stores.js'
 import type { StateStoreDeps, StateStores } from '../../src/stores/state-stores.js'
+import type { CacheEncoding } from '../../src/cache/cache-codec.js'
 
 const REDIS_URL = 'redis://127.0.0.1:6379'
 const deps: StateStoreDeps = {
@@ -66,6 +67,53 @@ async function roundTrip(stores: StateStores): Promise<void> {
   expect((JSON.parse(raw as string) as { value: unknown }).value).toEqual(entry)
 }
 
+/** A transaction window: well past the size from which the default encoding writes compact texts. */
+const window: CacheEntry<unknown> = {
+  value: Array.from({ length: 40 }, (_, i) => ({
+    resourceId: `tx-${i}`,
+    transactionAmount: { amount: (-12.5 * i).toFixed(2), currency: 'EUR' },
+    creditDebitIndicator: 'DBIT',
+    bookingDate: '2026-11-30',
+    remittanceInformation: [`CB CARTE ${i} PARIS`],
+  })),
+  fetchedAt: 1795557200199,
+  psuPresent: true,
+}
+
+async function rawText(stores: StateStores, key: string): Promise<string> {
+  const raw = await stores.keyv.store.get(`${stores.keyv.namespace ?? ''}:${key}`)
+  if (typeof raw !== 'string') throw new Error(`no text stored under ${key}`)
+  return raw
+}
+
+/**
+ * Writes the window with `encoding`, then reopens the same store with the other encoding: what each wrote, each reads
+ * (the bench's JSON variants and the gateway may meet the same store's texts).
+ */
+async function writeThenReadAcross(
+  open: (encoding: CacheEncoding) => Promise<StateStores>,
+  encoding: CacheEncoding,
+): Promise<string> {
+  const key = `psu|17515|BENCH|${randomUUID()}|transactions`
+  const writer = await open(encoding)
+  let text: string
+  try {
+    const cache = new FreshnessCache(writer.keyv, { retentionMs: 3600_000 })
+    await cache.set(key, window)
+    expect(await cache.get(key)).toEqual(window)
+    text = await rawText(writer, key)
+  } finally {
+    await writer.close()
+  }
+  const reader = await open(encoding === 'json' ? 'compact' : 'json')
+  try {
+    expect(await new FreshnessCache(reader.keyv, { retentionMs: 3600_000 }).get(key)).toEqual(window)
+  } finally {
+    await reader.close()
+  }
+  return text
+}
+
 describe('the cache codec', () => {
   it('round-trips an entry through the embedded store (lmdb) as plain JSON', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'stetgw-codec-'))
@@ -87,5 +135,38 @@ describe('the cache codec', () => {
     } finally {
       await stores.close()
     }
+  })
+
+  describe.each([
+    [
+      'lmdb',
+      async (): Promise<(encoding: CacheEncoding) => Promise<StateStores>> => {
+        const dir = await mkdtemp(path.join(tmpdir(), 'stetgw-codec-'))
+        dirs.push(dir)
+        return (encoding) =>
+          openEmbeddedStores({ dataDir: dir, trustEmptyStore: true }, { ...deps, cacheEncoding: encoding })
+      },
+    ],
+    [
+      'Redis',
+      async (): Promise<(encoding: CacheEncoding) => Promise<StateStores>> => {
+        const prefix = `stetgw-test-${randomUUID()}:`
+        redisPrefixes.push(prefix)
+        return (encoding) =>
+          openRedisStores({ url: REDIS_URL, prefix, trustEmptyStore: true }, { ...deps, cacheEncoding: encoding })
+      },
+    ],
+  ])('the benchmark encoding on %s (cacheEncoding)', (_name, backend) => {
+    it("'json' stores a transaction window as plain JSON, and both encodings read it back", async () => {
+      const text = await writeThenReadAcross(await backend(), 'json')
+      expect(text.startsWith('c1:')).toBe(false)
+      expect(JSON.parse(text)).toEqual({ value: window, expires: expect.any(Number) })
+    })
+
+    it("the default ('compact') stores the same window compact, and both encodings read it back", async () => {
+      const text = await writeThenReadAcross(await backend(), 'compact')
+      expect(text.startsWith('c1:')).toBe(true)
+      expect(text.length).toBeLessThan(JSON.stringify(window).length / 3)
+    })
   })
 })
