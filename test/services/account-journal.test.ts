@@ -81,23 +81,28 @@ async function expectNoLostMerge(journals: AccountJournal[], events: SyncEvent[]
   }
 }
 
+/** A journal backend on lmdb in a folder of its own, removed afterwards. */
+async function withLmdbBackend(run: (backend: JournalBackend) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'stetgw-journal-'))
+  const backend = new LmdbJournalBackend(dir)
+  try {
+    await run(backend)
+  } finally {
+    await backend.close()
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
 describe('AccountJournal on lmdb (one process)', () => {
   it('20 concurrent merges lose nothing', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'stetgw-journal-'))
-    const backend = new LmdbJournalBackend(dir)
-    try {
+    await withLmdbBackend(async (backend) => {
       const events: SyncEvent[] = []
       await expectNoLostMerge([journalOn(backend, events)], events)
-    } finally {
-      await backend.close()
-      await rm(dir, { recursive: true, force: true })
-    }
+    })
   })
 
   it('emits nothing for an answer that changes nothing, and the removal of a pending entry is counted', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'stetgw-journal-'))
-    const backend = new LmdbJournalBackend(dir)
-    try {
+    await withLmdbBackend(async (backend) => {
       const events: SyncEvent[] = []
       const journal = journalOn(backend, events)
       await journal.merge(REF, [tx('A'), tx('P', 'OTHR')], NOW - 86400_000)
@@ -108,17 +113,12 @@ describe('AccountJournal on lmdb (one process)', () => {
         [0, 0, 1],
       ])
       expect(events[1]).toMatchObject({ psuId: REF.psu, bank: REF.bank, at: NOW })
-    } finally {
-      await backend.close()
-      await rm(dir, { recursive: true, force: true })
-    }
+    })
   })
 
   it('a journal another process wrote is read as written, not as this process parsed it before', async () => {
     // Each AccountJournal keeps the documents it parsed, by their exact text: a write by someone else is a new text.
-    const dir = await mkdtemp(path.join(tmpdir(), 'stetgw-journal-'))
-    const backend = new LmdbJournalBackend(dir)
-    try {
+    await withLmdbBackend(async (backend) => {
       const events: SyncEvent[] = []
       const a = journalOn(backend, events)
       const b = journalOn(backend, events)
@@ -133,10 +133,7 @@ describe('AccountJournal on lmdb (one process)', () => {
       expect(doc?.entries.find((e) => e.key === 'P')?.tx.status).toBe('BOOK')
       await a.forget(REF)
       expect(await b.read(REF)).toBeUndefined()
-    } finally {
-      await backend.close()
-      await rm(dir, { recursive: true, force: true })
-    }
+    })
   })
 })
 
