@@ -85,6 +85,10 @@ const server = spawnChild(
   [
     '--cpu-prof',
     `--cpu-prof-dir=${path.join(work, 'prof')}`,
+    // BENCH_PROF_INTERVAL_US: a finer sampling interval than V8's 1 ms, for operations of a few hundred µs.
+    ...(process.env.BENCH_PROF_INTERVAL_US === undefined
+      ? []
+      : [`--cpu-prof-interval=${process.env.BENCH_PROF_INTERVAL_US}`]),
     ...(heapSnapshot ? ['--heapsnapshot-signal=SIGUSR1', `--diagnostic-dir=${snapshotDir}`] : []),
     path.join(here, script),
   ],

@@ -5,6 +5,7 @@
  */
 import { ConfigInvalidError, loadConfig } from './config/config.js'
 import { PortUnavailableError } from './http/http-listener.js'
+import { boundHeapGrowth } from './observability/heap-growth.js'
 import { createLogger } from './observability/logger.js'
 import { startGateway, type Gateway } from './server.js'
 
@@ -22,6 +23,7 @@ try {
   if (error instanceof ConfigInvalidError) startFailed(`invalid configuration: ${error.problems.join('; ')}`)
   throw error
 }
+boundHeapGrowth(config.http.heapGrowingPercent)
 const logger = createLogger(config.logLevel)
 let gateway: Gateway
 try {
