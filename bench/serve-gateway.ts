@@ -13,7 +13,7 @@ import { announceReady, installLoopMonitor } from './loop-monitor.js'
 installLoopMonitor()
 installAllocationProfile(process.env.BENCH_ALLOCATION_PROFILE)
 const config = loadConfig(process.env)
-boundHeapGrowth(config.http.heapGrowingPercent) // as main.ts does
+boundHeapGrowth(config.runtime.heapGrowingPercent) // as main.ts does
 // BENCH_CACHE_ENCODING=json (V2w-json, V2w-redis-json): the cache written as before issue 18, for the before/after.
 const cacheEncoding = process.env.BENCH_CACHE_ENCODING === 'json' ? 'json' : 'compact'
 const gateway = await startGateway(config, { logger: createLogger(config.logLevel), cacheEncoding })

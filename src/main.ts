@@ -23,7 +23,7 @@ try {
   if (error instanceof ConfigInvalidError) startFailed(`invalid configuration: ${error.problems.join('; ')}`)
   throw error
 }
-boundHeapGrowth(config.http.heapGrowingPercent)
+boundHeapGrowth(config.runtime.heapGrowingPercent)
 const logger = createLogger(config.logLevel)
 let gateway: Gateway
 try {

@@ -30,9 +30,12 @@ export interface Config {
     readonly graphiql: boolean
     /** SIGTERM/SIGINT: how long in-flight operations may take to finish before their connections are closed. */
     readonly shutdownTimeoutMs: number
+  } & ServerLimits
+  /** The process itself (applied by main.ts only). */
+  readonly runtime: {
     /** V8's old-generation growth past the live heap, in percent (observability/heap-growth.ts); 0: V8's own. */
     readonly heapGrowingPercent: number
-  } & ServerLimits
+  }
   readonly dataDir: string
   readonly sandbox: {
     /** Personas linked at start (their OAuth flow + consent for everything they own). */
@@ -283,8 +286,8 @@ export function loadConfig(env: Env): Config {
       keepAliveTimeoutMs: int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100),
       maxConnections: int('HTTP_MAX_CONNECTIONS', 1_000, 1),
       shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
-      heapGrowingPercent: int('HEAP_GROWING_PERCENT', 30, 0, 300),
     },
+    runtime: { heapGrowingPercent: int('HEAP_GROWING_PERCENT', 30, 0, 300) },
     dataDir,
     sandbox: {
       linkPersonas: bool('SANDBOX_PERSONAS', mode === 'embedded-sandbox'),

@@ -25,6 +25,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ HTTP_MAX_CONNECTIONS: '0' })).toThrow(/HTTP_MAX_CONNECTIONS/)
   })
 
+  it('HEAP_GROWING_PERCENT bounds V8 heap growth by default (30), 0 gives V8 its own factor back, 300 at most', () => {
+    expect(loadConfig({}).runtime.heapGrowingPercent).toBe(30)
+    expect(loadConfig({ HEAP_GROWING_PERCENT: '0' }).runtime.heapGrowingPercent).toBe(0)
+    expect(() => loadConfig({ HEAP_GROWING_PERCENT: '301' })).toThrow(/HEAP_GROWING_PERCENT/)
+    expect(() => loadConfig({ HEAP_GROWING_PERCENT: '-1' })).toThrow(/HEAP_GROWING_PERCENT/)
+  })
+
   it('STET_BASE_URL uses that bank instead of starting one; SANDBOX_PERSONAS links against it', () => {
     const config = loadConfig({ STET_BASE_URL: 'http://127.0.0.1:4010/', SANDBOX_PERSONAS: 'true' })
     expect(config.mode).toBe('external-bank')

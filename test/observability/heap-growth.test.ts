@@ -1,5 +1,5 @@
 /**
- * `HEAP_GROWING_PERCENT` (observability/heap-growth.ts) as main.ts applies it: in a process that keeps ~40 MB live and
+ * `HEAP_GROWING_PERCENT` (observability/heap-growth.ts) as main.ts applies it: in a process that keeps ~46 MB live and
  * churns objects that live long enough to reach the old generation (as a burst of operations does), the heap's peak
  * stays nearer the live size than with V8's own growth factor. The child imports the built module (pretest builds).
  */
@@ -39,8 +39,8 @@ describe('boundHeapGrowth', () => {
   it('keeps the heap nearer its live size than V8 does on its own', async () => {
     const own = await peakHeapMb(0)
     const bounded = await peakHeapMb(30)
-    // Live ≈ 40 MB plus the ring's ~6 MB in both.
-    expect(bounded).toBeGreaterThan(40)
+    // Live: 46 MB kept for the whole run, and 27 MB more in the ring at any time (measured with --expose-gc).
+    expect(bounded).toBeGreaterThan(46)
     expect(bounded).toBeLessThan(own * 0.85)
   }, 60_000)
 })
