@@ -64,13 +64,13 @@ export interface QueryDef {
   readonly present: boolean
   /** Closed-loop connections at saturation: enough to keep one core busy, few enough that an operation's latency stays well under the measured window. */
   readonly connections: number
-  /** The variants that can answer it; absent: every variant. */
-  readonly variants?: ReadonlySet<VariantId>
+  /** The variants that can answer it; absent: every variant (the same shape as in results.json). */
+  readonly variants?: readonly VariantId[]
 }
 
 /** Whether a variant is asked a query (the others' cells are skipped, their report cells n/a). */
 export function appliesTo(query: Pick<QueryDef, 'variants'>, variant: VariantId): boolean {
-  return query.variants === undefined || query.variants.has(variant)
+  return query.variants === undefined || query.variants.includes(variant)
 }
 
 const FIVE = 'BENCH00005'
@@ -196,7 +196,7 @@ export const QUERIES: readonly QueryDef[] = [
     psu: five,
     present: true,
     connections: 64,
-    variants: GATEWAY_VARIANTS,
+    variants: [...GATEWAY_VARIANTS],
   },
 ]
 

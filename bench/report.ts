@@ -6,7 +6,7 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { percentile } from './load.js'
 import type { QueryId, VariantId } from './queries.js'
-import { GATEWAY_VARIANTS, VARIANTS, WARM_VARIANTS } from './queries.js'
+import { appliesTo, GATEWAY_VARIANTS, VARIANTS, WARM_VARIANTS } from './queries.js'
 import type { BenchResults, LatencyRun } from './results.js'
 
 export const NOTES_MARKER = '<!-- notes: everything below this line is kept when npm run bench rewrites this file -->'
@@ -37,13 +37,6 @@ function spread(values: readonly number[], digits = 0): string {
   return `${fmt(med, digits)} [${fmt(Math.min(...finite), digits)}–${fmt(Math.max(...finite), digits)}]`
 }
 
-type ResultQuery = BenchResults['queries'][number]
-
-/** Whether a variant was asked the query (the sync is the gateway's alone: no row, its ratios to V0/V1 n/a). */
-function asked(query: ResultQuery, variant: VariantId): boolean {
-  return query.variants === undefined || query.variants.includes(variant)
-}
-
 export function medianOf(
   run: LatencyRun,
   query: QueryId,
@@ -71,7 +64,7 @@ function table(results: BenchResults, run: LatencyRun): string[] {
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ]
   for (const query of results.queries) {
-    for (const variant of VARIANTS.filter((v) => asked(query, v))) {
+    for (const variant of VARIANTS.filter((v) => appliesTo(query, v))) {
       const count = run.counts.find((c) => c.query === query.id && c.variant === variant)
       const sat = run.saturation.filter((s) => s.query === query.id && s.variant === variant)
       const fixed = run.fixedLoad.filter((s) => s.query === query.id && s.variant === variant)
@@ -139,7 +132,7 @@ function targets(results: BenchResults, run: LatencyRun): string[] {
   const warmCpu = (query: QueryId, variant: VariantId): number => medianOf(run, query, variant, 'saturationCpuUsPerOp')
   for (const query of results.queries) {
     // A target against a floor the query has no cell for (the sync: no V0/V1) reads n/a.
-    const vs = (variant: VariantId, cell: () => string): string => (asked(query, variant) ? cell() : 'n/a')
+    const vs = (variant: VariantId, cell: () => string): string => (appliesTo(query, variant) ? cell() : 'n/a')
     const warmV1m = warmCpu(query.id, 'V2w') / warmCpu(query.id, 'V1m')
     const warmV0m = warmCpu(query.id, 'V2w') / warmCpu(query.id, 'V0m')
     const redisV1m = warmCpu(query.id, 'V2w-redis') / warmCpu(query.id, 'V1m')
@@ -148,7 +141,7 @@ function targets(results: BenchResults, run: LatencyRun): string[] {
     const added = medianOf(run, query.id, 'V2', 'addedP50Ms') - medianOf(run, query.id, 'V0', 'addedP50Ms')
     const gatewayRss = Math.max(...[...GATEWAY_VARIANTS].map((v) => medianOf(run, query.id, v, 'peakRssMb')))
     const v1Rss = medianOf(run, query.id, 'V1', 'peakRssMb')
-    const rss = asked(query, 'V1')
+    const rss = appliesTo(query, 'V1')
       ? `${fmt(gatewayRss)} vs ${fmt(v1Rss)} MB ${mark(gatewayRss <= v1Rss && gatewayRss <= 200)}`
       : `${fmt(gatewayRss)} MB, V1 n/a ${mark(gatewayRss <= 200)}`
     const gatewayCounts = run.counts.filter((c) => c.query === query.id && GATEWAY_VARIANTS.has(c.variant))

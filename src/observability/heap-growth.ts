@@ -6,7 +6,8 @@
  * would turn a burst into an out-of-memory crash, this only makes major collections (mostly concurrent) more frequent.
  *
  * V8 reads the flag each time it sets the next limit, so it takes effect when set at start, before the load. Called
- * by the process entry (main.ts) only: a library or a test process keeps V8's own policy.
+ * by the process entries only (main.ts, and the bench's gateway process as main does): a test process keeps V8's own
+ * policy.
  */
 import { setFlagsFromString } from 'node:v8'
 
