@@ -3,8 +3,9 @@
  * line (servers print JSON lines: `ready`, `eld`), and every one of them killed when the bench ends, however it ends.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { appendFileSync, existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
+import path from 'node:path'
 import { createInterface } from 'node:readline'
 import type { LoopDelay } from './loop-monitor.js'
 
@@ -38,7 +39,10 @@ export function spawnChild(
   /** Lines no waiter took yet (a server may be ready before anyone waits for it). */
   const unread: string[] = []
   const tail: string[] = []
+  // BENCH_CHILD_STDOUT=folder: every child's stdout also kept in <folder>/<name>.log (`--trace-gc`'s lines, say).
+  const copyTo = process.env.BENCH_CHILD_STDOUT
   createInterface({ input: child.stdout }).on('line', (line) => {
+    if (copyTo !== undefined) appendFileSync(path.join(copyTo, `${name}.log`), `${line}\n`)
     for (const waiter of [...waiters]) if (waiter(line)) return
     unread.push(line)
     if (unread.length > 100) unread.shift()

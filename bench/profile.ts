@@ -90,6 +90,8 @@ const server = spawnChild(
       ? []
       : [`--cpu-prof-interval=${process.env.BENCH_PROF_INTERVAL_US}`]),
     ...(heapSnapshot ? ['--heapsnapshot-signal=SIGUSR1', `--diagnostic-dir=${snapshotDir}`] : []),
+    // BENCH_NODE_FLAGS: more flags for the server under test (`--trace-gc`, a V8 setting to try), space-separated.
+    ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== ''),
     path.join(here, script),
   ],
   {

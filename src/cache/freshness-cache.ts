@@ -3,10 +3,10 @@
  * Keys always carry tpp + bank + PSU + account + method (DESIGN inv. 8), so nothing leaks between PSUs.
  * A store error is an error, never a miss (a miss would trigger a bank call: DESIGN path step 4).
  */
-import { createHash } from 'node:crypto'
 import type Keyv from 'keyv'
 import type { Deserialize, DeserializedData } from 'keyv'
 import { GatewayError } from '../errors.js'
+import { contentDigestOf } from './content-source.js'
 import { DecodedEntries } from './decoded-entries.js'
 
 export class CacheUnavailableError extends GatewayError {
@@ -96,7 +96,7 @@ export class FreshnessCache {
    */
   async set<T>(key: string, entry: CacheEntry<T>, options: { unlessInvalidatedAfter?: number } = {}): Promise<void> {
     const last = this.#unchangedRewriteMs > 0 ? this.#lastWrites.get(key) : undefined
-    const digest = this.#unchangedRewriteMs > 0 ? digestOf(entry.value) : ''
+    const digest = this.#unchangedRewriteMs > 0 ? contentDigestOf(entry.value) : ''
     if (
       last !== undefined &&
       last.digest === digest &&
@@ -144,10 +144,6 @@ export class FreshnessCache {
       throw new CacheUnavailableError(error)
     }
   }
-}
-
-function digestOf(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value)).digest('base64')
 }
 
 function invalidationKey(key: string): string {

@@ -4,6 +4,7 @@
  * grant fails with CONSENT_REQUIRED before any bank call.
  */
 import type { Caller } from '../auth/caller.js'
+import { madeFrom } from '../cache/content-source.js'
 import type { Clock } from '../clock.js'
 import type { StetClient } from '../stet/stet-client.js'
 import type { AccountJournal } from './account-journal.js'
@@ -97,8 +98,9 @@ export class AccountDataService {
       async (access) => {
         const now = this.#deps.clock()
         const dateFrom = transactionWindowDateFrom(now)
-        const txs = await this.#deps.stet.getTransactions(ref(caller, account), resourceId, { dateFrom }, access)
-        const records = txs.map(toTransaction)
+        const answer = await this.#deps.stet.readTransactions(ref(caller, account), resourceId, { dateFrom }, access)
+        // toTransaction is pure: the bank's text stands for the records when the cache digests them.
+        const records = madeFrom(answer.transactions.map(toTransaction), answer.answerText)
         await this.#deps.journal.record(
           { bank: account.bank, psu: caller.psuId, iban: account.iban },
           records,

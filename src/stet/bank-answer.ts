@@ -51,18 +51,30 @@ export function errorMessageOf(answer: BankAnswer): string | undefined {
   return parsed.success && typeof parsed.data.message === 'string' ? parsed.data.message : undefined
 }
 
+/**
+ * A shape check: the checked value, or the issues found as `path: code` (never a value). zod's schemas are adapted by
+ * {@link zodCheck}; the transactions answer has one written by hand (transactions-check.ts).
+ */
+export type BodyCheck<T> = (value: unknown) => { ok: true; value: T } | { ok: false; issues: readonly string[] }
+
+export function zodCheck<S extends z.ZodType>(schema: S): BodyCheck<z.output<S>> {
+  return (value) => {
+    const parsed = schema.safeParse(value)
+    if (parsed.success) return { ok: true, value: parsed.data }
+    const issues = parsed.error.issues.map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.code}`)
+    return { ok: false, issues }
+  }
+}
+
 /** Parses and shape-checks a 2xx body. */
-export function checkBody<S extends z.ZodType>(operation: StetOperation, answer: BankAnswer, schema: S): z.output<S> {
+export function checkBody<T>(operation: StetOperation, answer: BankAnswer, check: BodyCheck<T>): T {
   const json = parseJson(answer.text)
   if (!json.ok)
     throw new UnexpectedBankResponseError(operation, answer.status, { cause: new Error('the body is not JSON') })
-  const parsed = schema.safeParse(json.value)
-  if (parsed.success) return parsed.data
-  const summary = parsed.error.issues
-    .map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.code}`)
-    .join('; ')
+  const checked = check(json.value)
+  if (checked.ok) return checked.value
   throw new UnexpectedBankResponseError(operation, answer.status, {
-    cause: new Error(`shape check failed: ${summary}`),
+    cause: new Error(`shape check failed: ${checked.issues.join('; ')}`),
   })
 }
 

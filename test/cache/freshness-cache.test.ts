@@ -8,6 +8,7 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import Keyv from 'keyv'
 import { cacheCodec } from '../../src/cache/cache-codec.js'
+import { contentDigestOf, madeFrom } from '../../src/cache/content-source.js'
 import { FreshnessCache } from '../../src/cache/freshness-cache.js'
 import { LmdbKeyvStore } from '../../src/cache/lmdb-keyv-store.js'
 
@@ -77,5 +78,25 @@ describe('FreshnessCache: identical answers within the window are not rewritten'
     expect(await c.get('k')).toBeUndefined()
     await c.set('k', { value: balances, fetchedAt: 1_001_000, psuPresent: true })
     expect(await c.get('k')).toEqual({ value: balances, fetchedAt: 1_001_000, psuPresent: true })
+  })
+
+  it('tells values apart by the text they were made from, when they name one (content-source.ts)', async () => {
+    const c = cache(30_000)
+    const answer = '{"balances":[{"balanceType":"CLBD"}]}'
+    await c.set('k', { value: madeFrom(structuredClone(balances), answer), fetchedAt: 1_000_000, psuPresent: true })
+    // The same text again: the same records, not rewritten.
+    await c.set('k', { value: madeFrom(structuredClone(balances), answer), fetchedAt: 1_001_000, psuPresent: true })
+    expect(writes).toHaveLength(1)
+    // Another text is written, even when its records happen to be equal (the safe side: one more write).
+    await c.set('k', {
+      value: madeFrom(structuredClone(balances), `${answer} `),
+      fetchedAt: 1_002_000,
+      psuPresent: true,
+    })
+    // And a value with no source is digested from its JSON, never taken for one that has a source.
+    await c.set('k', { value: structuredClone(balances), fetchedAt: 1_003_000, psuPresent: true })
+    expect(writes).toHaveLength(3)
+    expect(contentDigestOf(madeFrom([1], '[1]'))).not.toBe(contentDigestOf([1]))
+    expect(contentDigestOf([1])).toBe(contentDigestOf([1]))
   })
 })
