@@ -43,6 +43,11 @@ export class FreshnessPolicy {
     return Math.max(this.#minMaxAgeMs, share, budget.minSpacingMs)
   }
 
+  /** Fresh whatever the budget: younger than the floor, below which {@link maxAgeMs} never goes. */
+  isWithinFloor(fetchedAt: number, now: number): boolean {
+    return now - fetchedAt < this.#minMaxAgeMs
+  }
+
   isFresh(fetchedAt: number, budget: BudgetView, now: number): boolean {
     return now - fetchedAt < this.maxAgeMs(budget, now)
   }

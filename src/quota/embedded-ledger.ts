@@ -79,6 +79,7 @@ export class EmbeddedLedger implements QuotaLedger, ReservationStore {
   /** The epoch this instance has seen; undefined before its first access. */
   #epoch: StoreEpoch | undefined
   #phase: 'open' | 'closed' = 'open'
+  readonly statusIsRemote = false
 
   constructor(options: EmbeddedLedgerOptions) {
     this.#db = open<StoreValue, string>({ path: options.dir })

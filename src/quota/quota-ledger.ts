@@ -96,6 +96,11 @@ export interface QuotaLedger {
   reserve(parts: QuotaKeyParts): Promise<ReserveOutcome>
   /** What `reserve` would decide now, without taking anything. Throws `StoreUnavailableError` like `reserve`. */
   status(parts: QuotaKeyParts): Promise<QuotaStatus>
+  /**
+   * A status read is a network round trip (Redis): a reader then asks it together with its other reads. A local one
+   * (lmdb) is asked only when its answer can change a decision.
+   */
+  readonly statusIsRemote: boolean
   close(): Promise<void>
 }
 

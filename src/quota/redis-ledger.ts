@@ -172,6 +172,7 @@ export class RedisLedger implements QuotaLedger, ReservationStore {
   readonly #commandTimeoutMs: number
   readonly #waitReplicas: number
   readonly #retryForMs: number
+  readonly statusIsRemote = true
   #phase: ConnectionPhase = 'connecting'
   /** The store-wide record this instance counts under (ready); undefined before its first access. */
   #epoch: WitnessEpoch | undefined

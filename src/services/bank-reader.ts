@@ -303,15 +303,27 @@ export class BankReader {
     const waitUntil = Date.now() + this.#deps.lockTtlMs
     let waited = false
     for (;;) {
-      // The cached value and the quota status at once: on Redis they are two connections, and a warm read then waits
-      // for one round trip instead of two (concurrent reads of one operation share each connection's pipeline).
-      const [found, known] = await Promise.all([
-        this.#deps.cache.get<T>(key),
+      const readStatus = () =>
         this.#deps.ledger.status(parts).then(
           (value) => ({ ok: true as const, value }),
           (error: unknown) => ({ ok: false as const, error }),
-        ),
-      ])
+        )
+      let found: CacheEntry<T> | undefined
+      let known: Awaited<ReturnType<typeof readStatus>>
+      if (this.#deps.ledger.statusIsRemote) {
+        // The cached value and the quota status at once: on Redis they are two connections, and a warm read then
+        // waits for one round trip instead of two (concurrent reads of one operation share each one's pipeline).
+        ;[found, known] = await Promise.all([this.#deps.cache.get<T>(key), readStatus()])
+      } else {
+        // A local ledger is read only when the budget can matter: a value younger than the policy's floor is fresh
+        // whatever the budget (a partner polling within minutes costs no ledger read).
+        found = await this.#deps.cache.get<T>(key)
+        const young = usable(found)
+        if (young !== undefined && this.#deps.policy.isWithinFloor(young.fetchedAt, this.#deps.clock())) {
+          return fromCache(young, false)
+        }
+        known = await readStatus()
+      }
       const cached = usable(found)
       if (!known.ok) {
         if (cached !== undefined) return fromCache(cached, true)

@@ -32,7 +32,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-function reader(lock: DistributedLock = processLocalLock) {
+function reader(lock: DistributedLock = processLocalLock, options: { floorMs?: number; clock?: () => number } = {}) {
   const keyv = new Keyv()
   const cache = new FreshnessCache(keyv, { retentionMs: 3600_000 })
   return new BankReader({
@@ -40,9 +40,9 @@ function reader(lock: DistributedLock = processLocalLock) {
     tpp: 'TPP',
     cache,
     ledger,
-    policy: new FreshnessPolicy({ minMaxAgeMs: 0 }),
+    policy: new FreshnessPolicy({ minMaxAgeMs: options.floorMs ?? 0 }),
     lock,
-    clock: Date.now,
+    clock: options.clock ?? Date.now,
     lockTtlMs: 2000,
   })
 }
@@ -150,6 +150,25 @@ describe('BankReader', () => {
       r.read(caller, { ...target, method: 'overdrafts' }, { cacheOnly: false, spent: 0 }, fetch),
     ).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' })
     expect(called).toBe(false)
+  })
+
+  it('a value younger than the floor is fresh without a ledger read; past it the ledger decides', async () => {
+    let now = Date.now()
+    const r = reader(processLocalLock, { floorMs: 60_000, clock: () => now })
+    await r.read(caller, target, { cacheOnly: false, spent: 0 }, async () => 'v1')
+    // The ledger is gone: a read that asked it would serve the value stale (the test above).
+    await ledger.close()
+    const fetch = async () => 'v2'
+    now += 59_000
+    expect(await r.read(caller, target, { cacheOnly: false, spent: 0 }, fetch)).toMatchObject({
+      value: 'v1',
+      freshness: { source: 'CACHE', stale: false },
+    })
+    now += 2_000
+    expect(await r.read(caller, target, { cacheOnly: false, spent: 0 }, fetch)).toMatchObject({
+      value: 'v1',
+      freshness: { source: 'CACHE', stale: true },
+    })
   })
 
   it('a lease store that fails is STORE_UNAVAILABLE (typed, stale-servable) and never calls the bank', async () => {
