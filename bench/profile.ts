@@ -22,9 +22,9 @@ const CLIENT_ID = 'PSDFR-ACPR-SANDBOX'
 const [queryId = 'tx20', variantArg = 'V2', secondsArg = '8', connectionsArg = '1'] = process.argv.slice(2)
 const variant = variantArg as VariantId
 const query = QUERIES.find((q) => q.id === queryId)
-if (query === undefined || !['V0', 'V1', 'V2', 'V2w', 'V2w-redis'].includes(variant)) {
+if (query === undefined || !['V0', 'V1', 'V2', 'V2w', 'V2w-redis', 'V0m', 'V1m'].includes(variant)) {
   process.stderr.write(
-    `usage: npm run bench:profile -- [${QUERIES.map((q) => q.id).join('|')}] [V0|V1|V2|V2w|V2w-redis] [s] [connections]\n`,
+    `usage: npm run bench:profile -- [${QUERIES.map((q) => q.id).join('|')}] [V0|V1|V2|V2w|V2w-redis|V0m|V1m] [s] [connections]\n`,
   )
   process.exit(2)
 }
@@ -79,7 +79,9 @@ const allocationFile = process.env.BENCH_ALLOCATION_PROFILE === '1' ? path.join(
  */
 const heapSnapshot = process.env.BENCH_HEAP_SNAPSHOT === '1'
 const snapshotDir = path.join(work, 'snapshot')
-const script = variant === 'V0' ? 'serve-v0.js' : variant === 'V1' ? 'serve-v1.js' : 'serve-gateway.js'
+const script = variant.startsWith('V0') ? 'serve-v0.js' : variant.startsWith('V1') ? 'serve-v1.js' : 'serve-gateway.js'
+// V0m and V1m: the baselines over their in-memory map, filled by the warm-up's first requests (bench/memory-bank.ts).
+const memoryEnv: Record<string, string> = variant === 'V0m' || variant === 'V1m' ? { BANK_MEMORY: 'true' } : {}
 const server = spawnChild(
   variant,
   [
@@ -111,6 +113,7 @@ const server = spawnChild(
     LOG_LEVEL: 'warn',
     BENCH_ALLOCATION_PROFILE: allocationFile,
     ...redisEnv,
+    ...memoryEnv,
   },
   1,
 )

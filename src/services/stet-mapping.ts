@@ -79,17 +79,31 @@ export function toIdentity(body: HalEndUserIdentity): IdentityRecord {
 
 /** A date-time with an explicit offset (`Z`, `+HH:MM` or the bank's `+HHMM`): no time-zone database needed. */
 const WITH_OFFSET = /^((\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})$/
-/** Date-only and offset-less forms mean Paris local time; few distinct values repeat over a statement. */
-const parisMemo = new Map<string, number | undefined>()
+/**
+ * Parsed dates by text. The parse was most of the mapping's own cost (23 of 28 µs per 50-transaction answer:
+ * bench/RESULTS.md, fifth pass), and a text recurs: Caisse d'Epargne books at midnight (a day's transactions share
+ * one date), and a statement read again repeats all of its own. Bounded: past 16,384 texts (about 1.5 MB) it starts over.
+ */
+const DATE_MEMO_MAX = 16_384
+const dateMemo = new Map<string, number | undefined>()
 
 /**
  * Parses the bank's date forms; undefined for '' or null (seen in bank responses, NOTES §6.4) and for impossible
  * dates. The common form (with an offset) is parsed without luxon: a statement holds hundreds of them, and luxon's
- * zone maths was the largest cost of mapping one (≈ 6.7 µs per transaction before, see bench/RESULTS.md).
+ * zone maths was the largest cost of mapping one (≈ 6.7 µs per transaction before, see bench/RESULTS.md). Date-only
+ * and offset-less forms mean Paris local time.
  */
 export function parseBankDate(value: string | undefined | null): number | undefined {
   if (value === undefined || value === null) return undefined
-  const text = value.trim()
+  const known = dateMemo.get(value)
+  if (known !== undefined || dateMemo.has(value)) return known
+  const ms = parseDateText(value.trim())
+  if (dateMemo.size >= DATE_MEMO_MAX) dateMemo.clear()
+  dateMemo.set(value, ms)
+  return ms
+}
+
+function parseDateText(text: string): number | undefined {
   if (text === '') return undefined
   const m = WITH_OFFSET.exec(text)
   if (m !== null) {
@@ -102,12 +116,8 @@ export function parseBankDate(value: string | undefined | null): number | undefi
     const ms = Date.parse(`${local ?? ''}${normalised ?? ''}`)
     return Number.isNaN(ms) ? undefined : ms
   }
-  if (parisMemo.has(text)) return parisMemo.get(text)
   const parsed = DateTime.fromISO(text, { zone: PARIS })
-  const ms = parsed.isValid && !/[zZ]|[+-]\d{2}:?\d{2}$/.test(text.slice(10)) ? parsed.toMillis() : undefined
-  if (parisMemo.size >= 4096) parisMemo.clear()
-  parisMemo.set(text, ms)
-  return ms
+  return parsed.isValid && !/[zZ]|[+-]\d{2}:?\d{2}$/.test(text.slice(10)) ? parsed.toMillis() : undefined
 }
 
 function isRealDay(year: number, month: number, day: number): boolean {

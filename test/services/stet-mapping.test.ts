@@ -80,6 +80,24 @@ describe('STET mapping', () => {
   })
 })
 
+describe('parseBankDate remembers the texts it parsed (bounded)', () => {
+  it('answers a text again as it did the first time, also once the memory started over', () => {
+    const texts = ['2026-10-25T02:30:00.000+0100', ' 2026-07-01 ', '2026-02-30T10:00:00Z', '', 'not a date']
+    const first = texts.map((text) => parseBankDate(text))
+    expect(first).toEqual([
+      Date.parse('2026-10-25T01:30:00Z'),
+      Date.parse('2026-06-30T22:00:00Z'),
+      undefined,
+      undefined,
+      undefined,
+    ])
+    // More distinct texts than the memory keeps: it starts over, and nothing it answers changes.
+    for (let i = 0; i < 20_000; i++) parseBankDate(new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString())
+    expect(texts.map((text) => parseBankDate(text))).toEqual(first)
+    expect(parseBankDate('2026-01-01T00:07:00.000Z')).toBe(Date.UTC(2026, 0, 1, 0, 7))
+  })
+})
+
 describe('transaction details', () => {
   it('passes the data on without the bank links, and drops an oversized body', async () => {
     const { sanitiseDetails } = await import('../../src/services/account-data-service.js')
