@@ -10,6 +10,8 @@
  * - `_links` optional on accounts (absent before PUT /consents at BPCE, §6.1); stale hrefs are kept as given.
  * Unknown properties are dropped, so that nothing the bank adds reaches a caller unchecked (invariant 10).
  * Each output type is assignable to its wire type in stet-api/wire.ts (checked at the bottom of this file).
+ * The transactions answer is checked at run time by transactions-check.ts, written out by hand for speed;
+ * `halTransactionsSchema` stays its specification (test/stet/transactions-check.test.ts proves them equal).
  */
 import { z } from 'zod'
 import type {
