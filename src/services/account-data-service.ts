@@ -98,7 +98,7 @@ export class AccountDataService {
       async (access) => {
         const now = this.#deps.clock()
         const dateFrom = transactionWindowDateFrom(now)
-        const answer = await this.#deps.stet.readTransactions(ref(caller, account), resourceId, { dateFrom }, access)
+        const answer = await this.#deps.stet.getTransactions(ref(caller, account), resourceId, { dateFrom }, access)
         // toTransaction is pure: the bank's text stands for the records when the cache digests them.
         const records = madeFrom(answer.transactions.map(toTransaction), answer.answerText)
         await this.#deps.journal.record(

@@ -308,23 +308,23 @@ export class BankReader {
           (value) => ({ ok: true as const, value }),
           (error: unknown) => ({ ok: false as const, error }),
         )
-      let found: CacheEntry<T> | undefined
+      let cached: CacheEntry<T> | undefined
       let known: Awaited<ReturnType<typeof readStatus>>
       if (this.#deps.ledger.statusIsRemote) {
         // The cached value and the quota status at once: on Redis they are two connections, and a warm read then
         // waits for one round trip instead of two (concurrent reads of one operation share each one's pipeline).
-        ;[found, known] = await Promise.all([this.#deps.cache.get<T>(key), readStatus()])
+        const [found, status] = await Promise.all([this.#deps.cache.get<T>(key), readStatus()])
+        cached = usable(found)
+        known = status
       } else {
         // A local ledger is read only when the budget can matter: a value younger than the policy's floor is fresh
         // whatever the budget (a partner polling within minutes costs no ledger read).
-        found = await this.#deps.cache.get<T>(key)
-        const young = usable(found)
-        if (young !== undefined && this.#deps.policy.isWithinFloor(young.fetchedAt, this.#deps.clock())) {
-          return fromCache(young, false)
+        cached = usable(await this.#deps.cache.get<T>(key))
+        if (cached !== undefined && this.#deps.policy.isWithinFloor(cached.fetchedAt, this.#deps.clock())) {
+          return fromCache(cached, false)
         }
         known = await readStatus()
       }
-      const cached = usable(found)
       if (!known.ok) {
         if (cached !== undefined) return fromCache(cached, true)
         throw known.error

@@ -165,23 +165,12 @@ export class StetClient {
   }
 
   /**
-   * `GET …/transactions`, 204 → `[]`. The `next` link is NOT followed: the bank has no pagination (at most 500
-   * operations, bank page "Limits") and each page would be one more counted call.
+   * `GET …/transactions`, 204 → no transactions. The `next` link is NOT followed: the bank has no pagination (at most
+   * 500 operations, bank page "Limits") and each page would be one more counted call. `answerText` is what the bank
+   * answered (`''` for a 204): the services digest it to tell an unchanged statement from a new one, a fifth of the
+   * cost of digesting the mapped records.
    */
-  async getTransactions(
-    ref: ConnectionRef,
-    accountResourceId: string,
-    range: TransactionRange,
-    access: BankAccess,
-  ): Promise<CheckedTransaction[]> {
-    return (await this.readTransactions(ref, accountResourceId, range, access)).transactions
-  }
-
-  /**
-   * {@link getTransactions}, with the text the bank answered (`''` for a 204): the services digest it to tell an
-   * unchanged statement from a new one, which costs a fifth of digesting the mapped records.
-   */
-  readTransactions(
+  getTransactions(
     ref: ConnectionRef,
     accountResourceId: string,
     range: TransactionRange,

@@ -124,8 +124,10 @@ describe('STET client ↔ sandbox bank (mTLS, strict signatures)', () => {
       expect.objectContaining({ balanceType: 'CLBD', balanceAmount: { amount: '-150.00', currency: 'EUR' } }),
     ])
     const range = { dateFrom: parisIso(bankNow - 30 * DAY_MS), dateTo: parisIso(bankNow) }
-    const transactions = await harness.client.getTransactions(lea, id, range, PSU)
+    const { transactions, answerText } = await harness.client.getTransactions(lea, id, range, PSU)
     expect(transactions.length).toBeGreaterThan(0)
+    // The text the bank answered, whole: what the cache digests to recognise an unchanged statement.
+    expect((JSON.parse(answerText) as { transactions: unknown[] }).transactions).toHaveLength(transactions.length)
     for (const tx of transactions) expect(tx.transactionAmount.amount).toMatch(/^\d+\.\d{2}$/)
     const overdrafts = await harness.client.getOverdrafts(lea, id, PSU)
     expect(overdrafts.overdrafts.allowedAmount.currency).toBe('EUR')
@@ -147,7 +149,7 @@ describe('STET client ↔ sandbox bank (mTLS, strict signatures)', () => {
       },
       PSU,
     )
-    expect(await harness.client.getTransactions(claire, resourceIdOf(CLAIRE.empty), {}, PSU)).toEqual([])
+    expect((await harness.client.getTransactions(claire, resourceIdOf(CLAIRE.empty), {}, PSU)).transactions).toEqual([])
   })
 
   it('GEORGES’s joint account returns its many transactions in one call (no pagination followed)', async () => {
@@ -157,7 +159,7 @@ describe('STET client ↔ sandbox bank (mTLS, strict signatures)', () => {
       { balances: [], transactions: [{ iban: GEORGES.joint }], psuIdentity: false, trustedBeneficiaries: false },
       PSU,
     )
-    const transactions = await harness.client.getTransactions(georges, resourceIdOf(GEORGES.joint), {}, PSU)
+    const { transactions } = await harness.client.getTransactions(georges, resourceIdOf(GEORGES.joint), {}, PSU)
     expect(transactions.length).toBeGreaterThan(0)
   })
 
