@@ -64,7 +64,7 @@ describe('quota fields', () => {
   it('details cost what they say: one unattended call per transaction from the account’s DETAILS budget of 4', async () => {
     const token = await t.gateway.devToken(GEORGES)
     // The sandbox draws each day's entries from (IBAN, day), and 4 kinds in 10 carry details: 12 entries held only 4
-    // of them on 2026-12-03. 60 span about two weeks: at least 9 of them have details on each of the next 400 days.
+    // of them on 2026-12-03. The newest 60 hold at least 9, hour by hour, over the next 400 days.
     const res = await t.query(
       `{ accounts { iban transactions(first: 60) { edges { node { id hasDetails
           details { freshness { source psuPresent } quota { method used remaining } } } } } } }`,
