@@ -3,7 +3,9 @@
  * V8's sampling heap profiler told to keep the samples of objects the GC has already collected: what a request
  * allocates, not only what survives (`--heap-prof` keeps only the live ones). With BENCH_ALLOCATION_PROFILE=<file>,
  * SIGUSR2 starts the sampling and the next SIGUSR2 writes the profile to the file (bench/profile.ts brackets its
- * measured window with the two signals).
+ * measured window with the two signals). BENCH_ALLOCATION_SURVIVORS=1 drops the samples a scavenge collected: what is
+ * left is what outlived the young generation (promoted, then kept or collected by a mark-compact), the allocations that
+ * cost the old generation's marking.
  */
 import { writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector/promises'
@@ -21,7 +23,7 @@ export function installAllocationProfile(file: string | undefined): void {
         await session.post('HeapProfiler.startSampling', {
           samplingInterval: 4096,
           includeObjectsCollectedByMajorGC: true,
-          includeObjectsCollectedByMinorGC: true,
+          includeObjectsCollectedByMinorGC: process.env.BENCH_ALLOCATION_SURVIVORS !== '1',
         })
         process.stdout.write(`${JSON.stringify({ allocationProfile: 'started' })}\n`)
         return

@@ -71,7 +71,10 @@ const redisEnv: Record<string, string> =
   variant === 'V2w-redis'
     ? { STORE_URL: `redis://127.0.0.1:${redisPort}`, STORE_PREFIX: 'bench:', QUOTA_TRUST_EMPTY_STORE: 'true' }
     : {}
-/** BENCH_ALLOCATION_PROFILE=1: also an allocation profile of the measured window (allocation-profile.ts). */
+/**
+ * BENCH_ALLOCATION_PROFILE=1: also an allocation profile of the measured window (allocation-profile.ts); with
+ * BENCH_ALLOCATION_SURVIVORS=1, of what outlived a scavenge only.
+ */
 const allocationFile = process.env.BENCH_ALLOCATION_PROFILE === '1' ? path.join(work, 'allocations.heapprofile') : ''
 /**
  * BENCH_HEAP_SNAPSHOT=1: also a heap snapshot near the end of the measured window, under load (`--heapsnapshot-signal`),
@@ -318,7 +321,9 @@ async function allocationSummary(fileName: string, operations: number): Promise<
   const kb = (bytes: number): string => (bytes / 1024 / operations).toFixed(1).padStart(8)
   return [
     '',
-    `allocations (sampled every 4 KiB, collected objects included): ${kb(totalBytes).trim()} KiB per operation`,
+    process.env.BENCH_ALLOCATION_SURVIVORS === '1'
+      ? `allocations that outlived a scavenge (sampled every 4 KiB, those a mark-compact collected included): ${kb(totalBytes).trim()} KiB per operation`
+      : `allocations (sampled every 4 KiB, collected objects included): ${kb(totalBytes).trim()} KiB per operation`,
     'by where the code lives (KiB per operation):',
     ...[...byWhere.entries()]
       .sort((a, b) => b[1] - a[1])
