@@ -2,37 +2,39 @@
  * Records as they are stored: one JSON object per NDJSON line or per stream entry. Read back through a schema: a line
  * torn by a crash mid-write (its fsync never returned, so its request never left) is skipped, never half-read.
  */
-import { z } from 'zod'
+import * as v from 'valibot'
 import { AUDIT_REASONS, type AuditRecord } from './audit-log.js'
 
 const METHODS = ['accounts', 'balances', 'transactions', 'details', 'overdrafts', 'identity', 'consents'] as const
 
-const callSchema = z.object({
-  t: z.literal('call'),
-  id: z.string().min(1),
-  at: z.number().finite(),
-  tpp: z.string(),
-  bank: z.string(),
-  psu: z.string(),
-  iban: z.string().nullable(),
-  method: z.enum(METHODS),
-  reason: z.enum(AUDIT_REASONS),
-  reservation: z.string(),
-  replayOf: z.string().optional(),
+const finite = v.pipe(v.number(), v.finite())
+
+const callSchema = v.object({
+  t: v.literal('call'),
+  id: v.pipe(v.string(), v.minLength(1)),
+  at: finite,
+  tpp: v.string(),
+  bank: v.string(),
+  psu: v.string(),
+  iban: v.nullable(v.string()),
+  method: v.picklist(METHODS),
+  reason: v.picklist(AUDIT_REASONS),
+  reservation: v.string(),
+  replayOf: v.optional(v.string()),
 })
 
-const outcomeSchema = z.object({
-  t: z.literal('outcome'),
-  id: z.string().min(1),
-  callAt: z.number().finite(),
-  at: z.number().finite(),
-  outcome: z.enum(['OK', 'ERROR', 'NOT_SENT']),
-  status: z.number().int().optional(),
-  code: z.string().optional(),
-  requestId: z.string().optional(),
+const outcomeSchema = v.object({
+  t: v.literal('outcome'),
+  id: v.pipe(v.string(), v.minLength(1)),
+  callAt: finite,
+  at: finite,
+  outcome: v.picklist(['OK', 'ERROR', 'NOT_SENT']),
+  status: v.optional(v.pipe(v.number(), v.integer())),
+  code: v.optional(v.string()),
+  requestId: v.optional(v.string()),
 })
 
-const recordSchema = z.discriminatedUnion('t', [callSchema, outcomeSchema])
+const recordSchema = v.variant('t', [callSchema, outcomeSchema])
 
 export function encodeAuditRecord(record: AuditRecord): string {
   return JSON.stringify(record)
@@ -46,6 +48,6 @@ export function decodeAuditRecord(text: string): AuditRecord | undefined {
   } catch {
     return undefined
   }
-  const parsed = recordSchema.safeParse(value)
-  return parsed.success ? (parsed.data as AuditRecord) : undefined
+  const parsed = v.safeParse(recordSchema, value)
+  return parsed.success ? (parsed.output as AuditRecord) : undefined
 }

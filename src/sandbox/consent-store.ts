@@ -4,7 +4,7 @@
  * Tech'n Co) show it; everyone else has none, so `GET /accounts` lists bare accounts. The consents forwarded are
  * kept across restarts when the sandbox has a data folder (sandbox-persistence.ts).
  */
-import { z } from 'zod'
+import * as v from 'valibot'
 import type { ConsentAccess } from '../stet-api/wire.js'
 import type { Persona } from './personas.js'
 import type { PersistentState } from './sandbox-persistence.js'
@@ -38,16 +38,16 @@ export function toConsentState(access: ConsentAccess): ConsentState {
   return { accounts, psuIdentity: access.psuIdentity }
 }
 
-const SNAPSHOT = z.object({
-  version: z.literal(1),
-  consents: z.array(
-    z.object({
-      clientId: z.string(),
-      psuId: z.string(),
-      accounts: z.array(
-        z.object({ iban: z.string(), balances: z.boolean(), transactions: z.boolean(), overdrafts: z.boolean() }),
+const SNAPSHOT = v.object({
+  version: v.literal(1),
+  consents: v.array(
+    v.object({
+      clientId: v.string(),
+      psuId: v.string(),
+      accounts: v.array(
+        v.object({ iban: v.string(), balances: v.boolean(), transactions: v.boolean(), overdrafts: v.boolean() }),
       ),
-      psuIdentity: z.boolean(),
+      psuIdentity: v.boolean(),
     }),
   ),
 })
@@ -73,7 +73,7 @@ export class ConsentStore implements PersistentState {
     this.#changed()
   }
 
-  snapshot(): z.infer<typeof SNAPSHOT> {
+  snapshot(): v.InferOutput<typeof SNAPSHOT> {
     return {
       version: 1,
       consents: [...this.#states.values()].map(({ clientId, psuId, state }) => ({
@@ -87,7 +87,7 @@ export class ConsentStore implements PersistentState {
 
   restore(snapshot: unknown): void {
     this.#states.clear()
-    for (const { clientId, psuId, accounts, psuIdentity } of SNAPSHOT.parse(snapshot).consents) {
+    for (const { clientId, psuId, accounts, psuIdentity } of v.parse(SNAPSHOT, snapshot).consents) {
       const grants = new Map(accounts.map(({ iban, ...grant }) => [iban, grant]))
       this.#states.set(`${clientId}|${psuId}`, { clientId, psuId, state: { accounts: grants, psuIdentity } })
     }

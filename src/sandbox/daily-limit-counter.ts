@@ -4,7 +4,7 @@
  * without dates is one method; `/accounts` and `/end-user-identity` count with no IBAN. Calls with `PSU-IP-Address`
  * are never limited but counted apart. It is deliberately independent of the gateway's quota ledger (DESIGN.md).
  */
-import { z } from 'zod'
+import * as v from 'valibot'
 import type { AisMethod } from '../stet-api/wire.js'
 import type { PersistentState } from './sandbox-persistence.js'
 
@@ -48,20 +48,20 @@ const AIS_METHODS = [
   'consents',
 ] as const satisfies readonly AisMethod[]
 
-const SNAPSHOT = z.object({
-  version: z.literal(1),
-  keys: z.array(
-    z.object({
-      clientId: z.string(),
-      psuId: z.string(),
-      iban: z.string().nullable(),
-      method: z.enum(AIS_METHODS),
-      day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-      batch: z.number().int().nonnegative(),
-      present: z.number().int().nonnegative(),
-      psuIpAddresses: z.array(z.string()).default([]),
-      refused: z.number().int().nonnegative(),
-      maxInFlight: z.number().int().nonnegative(),
+const SNAPSHOT = v.object({
+  version: v.literal(1),
+  keys: v.array(
+    v.object({
+      clientId: v.string(),
+      psuId: v.string(),
+      iban: v.nullable(v.string()),
+      method: v.picklist(AIS_METHODS),
+      day: v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/)),
+      batch: v.pipe(v.number(), v.integer(), v.minValue(0)),
+      present: v.pipe(v.number(), v.integer(), v.minValue(0)),
+      psuIpAddresses: v.optional(v.array(v.string()), []),
+      refused: v.pipe(v.number(), v.integer(), v.minValue(0)),
+      maxInFlight: v.pipe(v.number(), v.integer(), v.minValue(0)),
     }),
   ),
 })
@@ -135,7 +135,7 @@ export class DailyLimitCounter implements PersistentState {
     this.#changed()
   }
 
-  snapshot(): z.infer<typeof SNAPSHOT> {
+  snapshot(): v.InferOutput<typeof SNAPSHOT> {
     const keys = [...this.#keys.values()]
     const latest = keys.reduce((max, entry) => (entry.day > max ? entry.day : max), '')
     const cutoff =
@@ -147,7 +147,7 @@ export class DailyLimitCounter implements PersistentState {
 
   restore(snapshot: unknown): void {
     this.#keys.clear()
-    for (const entry of SNAPSHOT.parse(snapshot).keys)
+    for (const entry of v.parse(SNAPSHOT, snapshot).keys)
       this.#keys.set(idOf(entry, entry.day), { ...entry, psuIpAddresses: [...entry.psuIpAddresses] })
   }
 

@@ -7,7 +7,7 @@
  * (sandbox-persistence.ts) lets nobody call the bank. Authorization codes stay in memory (they live 1 h).
  */
 import { createHash, randomBytes } from 'node:crypto'
-import { z } from 'zod'
+import * as v from 'valibot'
 import type { TokenResponse } from '../stet-api/wire.js'
 import { loginPage, SANDBOX_OTP } from './login-page.js'
 import type { Persona } from './personas.js'
@@ -62,32 +62,32 @@ interface RefreshGrant {
   accessDigests: string[]
 }
 
-const SNAPSHOT = z.object({
-  version: z.literal(1),
-  accessTokens: z.array(
-    z.object({
-      digest: z.string(),
-      clientId: z.string(),
-      psuId: z.string().optional(),
-      scope: z.string(),
-      expiresAt: z.number(),
-      refreshDigest: z.string().optional(),
-      revoked: z.boolean(),
+const SNAPSHOT = v.object({
+  version: v.literal(1),
+  accessTokens: v.array(
+    v.object({
+      digest: v.string(),
+      clientId: v.string(),
+      psuId: v.optional(v.string()),
+      scope: v.string(),
+      expiresAt: v.number(),
+      refreshDigest: v.optional(v.string()),
+      revoked: v.boolean(),
     }),
   ),
-  refreshTokens: z.array(
-    z.object({
-      digest: z.string(),
-      clientId: z.string(),
-      psuId: z.string(),
-      scope: z.string(),
-      expiresAt: z.number(),
-      revoked: z.boolean(),
-      accessDigests: z.array(z.string()),
+  refreshTokens: v.array(
+    v.object({
+      digest: v.string(),
+      clientId: v.string(),
+      psuId: v.string(),
+      scope: v.string(),
+      expiresAt: v.number(),
+      revoked: v.boolean(),
+      accessDigests: v.array(v.string()),
     }),
   ),
 })
-type Snapshot = z.infer<typeof SNAPSHOT>
+type Snapshot = v.InferOutput<typeof SNAPSHOT>
 
 export interface OAuthAuthorityOptions {
   clientId: string
@@ -357,7 +357,7 @@ export class OAuthAuthority implements PersistentState {
   }
 
   restore(snapshot: unknown): void {
-    const parsed = SNAPSHOT.parse(snapshot)
+    const parsed = v.parse(SNAPSHOT, snapshot)
     this.#accessTokens.clear()
     this.#refreshTokens.clear()
     for (const { digest, psuId, refreshDigest, ...grant } of parsed.accessTokens) {

@@ -1,9 +1,9 @@
 /**
  * What the bank answered, and what it means: the 2xx body checked against its schema, every other status turned into a
  * typed error (NOTES §5; bank page acceptance tests). Nothing here copies the bank's text into an error (invariant 10):
- * a failed check's cause lists only property paths and zod issue codes, never a value.
+ * a failed check's cause lists only property paths and issue codes, never a value.
  */
-import type { z } from 'zod'
+import * as v from 'valibot'
 import type { StetOperation } from './stet-errors.js'
 import {
   BankBadRequestError,
@@ -47,21 +47,30 @@ export function isInvalidTokenAnswer(answer: BankAnswer): boolean {
 export function errorMessageOf(answer: BankAnswer): string | undefined {
   const json = parseJson(answer.text)
   if (!json.ok) return undefined
-  const parsed = errorBodySchema.safeParse(json.value)
-  return parsed.success && typeof parsed.data.message === 'string' ? parsed.data.message : undefined
+  const parsed = v.safeParse(errorBodySchema, json.value)
+  return parsed.success && typeof parsed.output.message === 'string' ? parsed.output.message : undefined
 }
 
 /**
- * A shape check: the checked value, or the issues found as `path: code` (never a value). zod's schemas are adapted by
- * {@link zodCheck}; the transactions answer has one written by hand (transactions-check.ts).
+ * A shape check: the checked value, or the issues found as `path: code` (never a value). valibot's schemas are adapted
+ * by {@link schemaCheck}; the transactions answer has one written by hand (transactions-check.ts), with the same codes.
  */
 export type BodyCheck<T> = (value: unknown) => { ok: true; value: T } | { ok: false; issues: readonly string[] }
 
-export function zodCheck<S extends z.ZodType>(schema: S): BodyCheck<z.output<S>> {
+/** One code per kind of issue, the vocabulary the logs have always had (the hand-written check uses it too). */
+function issueCode(issue: v.BaseIssue<unknown>): string {
+  if (issue.kind === 'schema') return issue.type === 'union' ? 'invalid_union' : 'invalid_type'
+  if (issue.type === 'min_length' || issue.type === 'min_value') return 'too_small'
+  return 'custom'
+}
+
+export function schemaCheck<S extends v.GenericSchema>(schema: S): BodyCheck<v.InferOutput<S>> {
   return (value) => {
-    const parsed = schema.safeParse(value)
-    if (parsed.success) return { ok: true, value: parsed.data }
-    const issues = parsed.error.issues.map((issue) => `${issue.path.map(String).join('.') || '(root)'}: ${issue.code}`)
+    const parsed = v.safeParse(schema, value)
+    if (parsed.success) return { ok: true, value: parsed.output }
+    const issues = parsed.issues.map(
+      (issue) => `${issue.path?.map((item) => String(item.key)).join('.') || '(root)'}: ${issueCode(issue)}`,
+    )
     return { ok: false, issues }
   }
 }

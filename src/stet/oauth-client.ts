@@ -5,6 +5,7 @@
  * (bank page "Get your token" §5, Sandbox §7). Never retried, like every bank call.
  */
 import type { Dispatcher } from 'undici'
+import * as v from 'valibot'
 import { nextBankRequestId } from '../observability/request-context.js'
 import { OAUTH_AUTHORIZE_PATH, OAUTH_REVOKE_PATH, OAUTH_TOKEN_PATH } from '../stet-api/wire.js'
 import { hasNeverLeft, joinPath, readBodyText } from './bank-transport.js'
@@ -117,9 +118,9 @@ export class OAuthClient {
         })
       throw error
     }
-    const parsed = tokenResponseSchema.safeParse(parseJson(text))
+    const parsed = v.safeParse(tokenResponseSchema, parseJson(text))
     if (!parsed.success) throw new UnexpectedBankResponseError('token', status)
-    return parsed.data
+    return parsed.output
   }
 
   async #post(
@@ -163,11 +164,12 @@ function parseJson(text: string): unknown {
 
 /** RFC 6749 §5.2: 400 (or 401) with `{error}`; `invalid_grant` means the PSU must go through SCA again (NOTES §4). */
 function toOAuthError(operation: StetOperation, status: number, text: string): Error {
-  const body = errorBodySchema.safeParse(parseJson(text))
-  const message = body.success && typeof body.data.message === 'string' ? body.data.message.trim().toUpperCase() : ''
+  const body = v.safeParse(errorBodySchema, parseJson(text))
+  const message =
+    body.success && typeof body.output.message === 'string' ? body.output.message.trim().toUpperCase() : ''
   if (status === 429 || (status === 403 && message === 'TMRQ')) return new BankLimitReachedError(operation)
   if (status >= 500 || status === 408 || message === 'INTE') return new BankUnavailableError(operation, false, status)
-  const oauthError = body.success && typeof body.data.error === 'string' ? body.data.error : undefined
+  const oauthError = body.success && typeof body.output.error === 'string' ? body.output.error : undefined
   if (oauthError === 'invalid_grant') return new ReauthorizationRequiredError('invalid-grant')
   return new OAuthRequestRejectedError(operation, status, oauthError)
 }

@@ -17,7 +17,7 @@ import type { ConsentAccess } from '../stet-api/wire.js'
 import { STET_BASE_PATH } from '../stet-api/wire.js'
 import type { BankTlsOptions } from './bank-transport.js'
 import type { BankAnswer } from './bank-answer.js'
-import { bpceCodeOf, checkBody, isInvalidTokenAnswer, isLimitAnswer, toBankError, zodCheck } from './bank-answer.js'
+import { bpceCodeOf, checkBody, isInvalidTokenAnswer, isLimitAnswer, toBankError, schemaCheck } from './bank-answer.js'
 import { createBankDispatcher, hasNeverLeft, joinPath, networkErrorCode, readBodyText } from './bank-transport.js'
 import { computeDigest, signRequest } from './http-signature.js'
 import { psuHeaders } from './psu-headers.js'
@@ -47,11 +47,11 @@ import {
 import type { ConnectionRef, TokenSource } from './token-source.js'
 import { checkTransactions } from './transactions-check.js'
 
-const CHECK_ACCOUNTS = zodCheck(halAccountsSchema)
-const CHECK_BALANCES = zodCheck(halBalancesSchema)
-const CHECK_DETAILS = zodCheck(halTransactionDetailsSchema)
-const CHECK_OVERDRAFTS = zodCheck(halOverdraftsSchema)
-const CHECK_IDENTITY = zodCheck(halEndUserIdentitySchema)
+const CHECK_ACCOUNTS = schemaCheck(halAccountsSchema)
+const CHECK_BALANCES = schemaCheck(halBalancesSchema)
+const CHECK_DETAILS = schemaCheck(halTransactionDetailsSchema)
+const CHECK_OVERDRAFTS = schemaCheck(halOverdraftsSchema)
+const CHECK_IDENTITY = schemaCheck(halEndUserIdentitySchema)
 
 export interface StetClientOptions {
   /** The TPP's organisation identifier (not sent on resource calls; kept with the signing identity). */

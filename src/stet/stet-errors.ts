@@ -1,7 +1,7 @@
 /**
  * What can go wrong talking to the bank, as typed errors with stable codes (STYLE.md B3). DESIGN.md invariant 10: a message
  * never carries the bank's body, a token, a signature, a PSU id or an account id; it names the AIS method and the status.
- * The original failure (an undici error, a zod issue list) goes in `cause`, which never reaches a client.
+ * The original failure (an undici error, a shape check's issue list) goes in `cause`, which never reaches a client.
  */
 import { GatewayError } from '../errors.js'
 

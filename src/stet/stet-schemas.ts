@@ -13,7 +13,7 @@
  * The transactions answer is checked at run time by transactions-check.ts, written out by hand for speed;
  * `halTransactionsSchema` stays its specification (test/stet/transactions-check.test.ts proves them equal).
  */
-import { z } from 'zod'
+import * as v from 'valibot'
 import type {
   AccountResource,
   BalanceResource,
@@ -49,47 +49,47 @@ export function normaliseAmount(value: string | number): string | undefined {
   return SHORT_DECIMAL.test(text) ? text : undefined
 }
 
-const amountValue = z.union([z.string(), z.number()]).transform((value, ctx) => {
-  const normalised = normaliseAmount(value)
-  if (normalised === undefined) {
-    ctx.addIssue({ code: 'custom', message: 'amount is not an exact decimal' })
-    return z.NEVER
-  }
-  return normalised
-})
+const amountValue = v.pipe(
+  v.union([v.string(), v.number()]),
+  v.rawTransform(({ dataset, addIssue, NEVER }) => {
+    const normalised = normaliseAmount(dataset.value)
+    if (normalised === undefined) {
+      addIssue({ message: 'amount is not an exact decimal' })
+      return NEVER
+    }
+    return normalised
+  }),
+)
 
-export const amountSchema = z.object({ amount: amountValue, currency: z.string().min(1) })
+export const amountSchema = v.object({ amount: amountValue, currency: v.pipe(v.string(), v.minLength(1)) })
 
 /** A date or date-time kept as sent; `""` and `null` become undefined (NOTES §6.4 Rec). */
-const lenientDate = z
-  .union([z.string(), z.null()])
-  .optional()
-  .transform((value) => (value === null || value === undefined || value.trim() === '' ? undefined : value))
+const lenientDate = v.pipe(
+  v.optional(v.nullable(v.string())),
+  v.transform((value) => (value === null || value === undefined || value.trim() === '' ? undefined : value)),
+)
 
-const optionalString = z.string().optional()
+const optionalString = v.optional(v.string())
 
 /**
  * A code of a STET closed set, taken as sent even when outside it (wire.ts `OpenCode`): the bank may add a code the
  * spec does not list, and refusing it would fail every account, balance or transaction in the same answer.
  */
-const openCode = z.string()
+const openCode = v.string()
 /** The same, optional: `""` and null (seen for dates at BPCE) mean absent. */
-const optionalOpenCode = z
-  .union([z.string(), z.null()])
-  .optional()
-  .transform((value) => (value === null || value === undefined || value.trim() === '' ? undefined : value))
+const optionalOpenCode = lenientDate
 
-export const genericLinkSchema = z.object({ href: z.string(), templated: z.boolean().optional() })
-const optionalLink = genericLinkSchema.optional()
+export const genericLinkSchema = v.object({ href: v.string(), templated: v.optional(v.boolean()) })
+const optionalLink = v.optional(genericLinkSchema)
 
-const accountIdentificationSchema = z.object({
+const accountIdentificationSchema = v.object({
   iban: optionalString,
-  other: z.object({ identification: z.string(), schemeName: z.string(), issuer: optionalString }).optional(),
+  other: v.optional(v.object({ identification: v.string(), schemeName: v.string(), issuer: optionalString })),
   currency: optionalString,
 })
 
-export const balanceResourceSchema = z.object({
-  name: z.string(),
+export const balanceResourceSchema = v.object({
+  name: v.string(),
   balanceAmount: amountSchema,
   balanceType: openCode,
   lastChangeDateTime: lenientDate,
@@ -97,27 +97,27 @@ export const balanceResourceSchema = z.object({
   lastCommittedTransaction: optionalString,
 })
 
-export const accountResourceSchema = z.object({
+export const accountResourceSchema = v.object({
   resourceId: optionalString,
   bicFi: optionalString,
-  accountId: accountIdentificationSchema.optional(),
-  name: z.string(),
+  accountId: v.optional(accountIdentificationSchema),
+  name: v.string(),
   details: optionalString,
   linkedAccount: optionalString,
   usage: optionalOpenCode,
   cashAccountType: openCode,
   product: optionalString,
   currency: optionalString,
-  balances: z.array(balanceResourceSchema).optional(),
+  balances: v.optional(v.array(balanceResourceSchema)),
   psuStatus: optionalString,
-  _links: z
-    .object({ balances: optionalLink, transactions: optionalLink, overdrafts: optionalLink, owners: optionalLink })
-    .optional(),
+  _links: v.optional(
+    v.object({ balances: optionalLink, transactions: optionalLink, overdrafts: optionalLink, owners: optionalLink }),
+  ),
 })
 
-export const halAccountsSchema = z.object({
-  accounts: z.array(accountResourceSchema),
-  _links: z.object({
+export const halAccountsSchema = v.object({
+  accounts: v.array(accountResourceSchema),
+  _links: v.object({
     self: genericLinkSchema,
     consents: optionalLink,
     endUserIdentity: optionalLink,
@@ -128,9 +128,9 @@ export const halAccountsSchema = z.object({
   }),
 })
 
-export const halBalancesSchema = z.object({
-  balances: z.array(balanceResourceSchema),
-  _links: z.object({
+export const halBalancesSchema = v.object({
+  balances: v.array(balanceResourceSchema),
+  _links: v.object({
     self: genericLinkSchema,
     'parent-list': optionalLink,
     transactions: optionalLink,
@@ -138,16 +138,16 @@ export const halBalancesSchema = z.object({
   }),
 })
 
-const bankTransactionCodeSchema = z.object({
-  domain: z.string(),
-  family: z.string(),
-  subFamily: z.string(),
+const bankTransactionCodeSchema = v.object({
+  domain: v.string(),
+  family: v.string(),
+  subFamily: v.string(),
   code: optionalString,
   issuer: optionalString,
 })
 
-export const transactionResourceSchema = z.object({
-  resourceId: z.string().nullable().optional(),
+export const transactionResourceSchema = v.object({
+  resourceId: v.optional(v.nullable(v.string())),
   entryReference: optionalString,
   endToEndId: optionalString,
   transactionAmount: amountSchema,
@@ -157,19 +157,19 @@ export const transactionResourceSchema = z.object({
   expectedBookingDate: lenientDate,
   valueDate: lenientDate,
   transactionDate: lenientDate,
-  bankTransactionCode: bankTransactionCodeSchema.optional(),
-  remittanceInformation: z
-    .union([
-      z.array(z.string()),
-      z.object({ unstructured: z.array(z.string()).optional(), structured: z.array(z.unknown()).optional() }),
-    ])
-    .optional(),
-  _links: z.object({ details: optionalLink }).optional(),
+  bankTransactionCode: v.optional(bankTransactionCodeSchema),
+  remittanceInformation: v.optional(
+    v.union([
+      v.array(v.string()),
+      v.object({ unstructured: v.optional(v.array(v.string())), structured: v.optional(v.array(v.unknown())) }),
+    ]),
+  ),
+  _links: v.optional(v.object({ details: optionalLink })),
 })
 
-export const halTransactionsSchema = z.object({
-  transactions: z.array(transactionResourceSchema),
-  _links: z.object({
+export const halTransactionsSchema = v.object({
+  transactions: v.array(transactionResourceSchema),
+  _links: v.object({
     self: genericLinkSchema,
     'parent-list': optionalLink,
     balances: optionalLink,
@@ -180,15 +180,15 @@ export const halTransactionsSchema = z.object({
 })
 
 /** No published schema for the details body (NOTES §7, §11 q1): a JSON object kept opaque beside its links. */
-export const halTransactionDetailsSchema = z.object({
-  transactionDetails: z.unknown().optional(),
-  details: z.unknown().optional(),
-  _links: z.record(z.string(), genericLinkSchema).optional(),
+export const halTransactionDetailsSchema = v.object({
+  transactionDetails: v.optional(v.unknown()),
+  details: v.optional(v.unknown()),
+  _links: v.optional(v.record(v.string(), genericLinkSchema)),
 })
 
-export const halOverdraftsSchema = z.object({
-  overdrafts: z.object({ allowedAmount: amountSchema }),
-  _links: z.object({
+export const halOverdraftsSchema = v.object({
+  overdrafts: v.object({ allowedAmount: amountSchema }),
+  _links: v.object({
     self: genericLinkSchema,
     'parent-list': optionalLink,
     balances: optionalLink,
@@ -196,46 +196,48 @@ export const halOverdraftsSchema = z.object({
   }),
 })
 
-export const halEndUserIdentitySchema = z.object({
-  identity: z.object({
-    fullName: z.string(),
+export const halEndUserIdentitySchema = v.object({
+  identity: v.object({
+    fullName: v.string(),
     namePrefix: optionalOpenCode,
     firstName: optionalString,
     lastName: optionalString,
   }),
-  _links: z.object({ self: genericLinkSchema, accounts: optionalLink, consents: optionalLink }),
+  _links: v.object({ self: genericLinkSchema, accounts: optionalLink, consents: optionalLink }),
 })
 
 /** RFC 6749 §5.1; `token_type` compared case-insensitively (RFC 6749 §5.1), `expires_in` required and positive. */
-export const tokenResponseSchema = z.object({
-  access_token: z.string().min(1),
-  token_type: z
-    .string()
-    .refine((value) => value.toLowerCase() === 'bearer', 'token_type must be Bearer')
-    .transform((): 'Bearer' => 'Bearer'),
-  expires_in: z.coerce.number().int().positive(),
+export const tokenResponseSchema = v.object({
+  access_token: v.pipe(v.string(), v.minLength(1)),
+  token_type: v.pipe(
+    v.string(),
+    v.check((value) => value.toLowerCase() === 'bearer', 'token_type must be Bearer'),
+    v.transform((): 'Bearer' => 'Bearer'),
+  ),
+  // `Number(value)`, then a positive integer: a bank that sends `"3600"` is read as 3600.
+  expires_in: v.pipe(v.unknown(), v.transform(Number), v.number(), v.integer(), v.minValue(1)),
   scope: optionalString,
-  refresh_token: z.string().min(1).optional(),
+  refresh_token: v.optional(v.pipe(v.string(), v.minLength(1))),
 })
 
 /** The lenient read of an error body: ErrorModel (NOTES §5) or RFC 6749 §5.2; everything optional. */
-export const errorBodySchema = z.object({
-  status: z.unknown().optional(),
-  error: z.unknown().optional(),
-  message: z.unknown().optional(),
-  error_description: z.unknown().optional(),
+export const errorBodySchema = v.object({
+  status: v.optional(v.unknown()),
+  error: v.optional(v.unknown()),
+  message: v.optional(v.unknown()),
+  error_description: v.optional(v.unknown()),
 })
 
-export type CheckedAccount = z.output<typeof accountResourceSchema>
-export type CheckedBalance = z.output<typeof balanceResourceSchema>
-export type CheckedAccounts = z.output<typeof halAccountsSchema>
-export type CheckedBalances = z.output<typeof halBalancesSchema>
-export type CheckedTransaction = z.output<typeof transactionResourceSchema>
-export type CheckedTransactions = z.output<typeof halTransactionsSchema>
-export type CheckedTransactionDetails = z.output<typeof halTransactionDetailsSchema>
-export type CheckedOverdrafts = z.output<typeof halOverdraftsSchema>
-export type CheckedIdentity = z.output<typeof halEndUserIdentitySchema>
-export type CheckedTokenResponse = z.output<typeof tokenResponseSchema>
+export type CheckedAccount = v.InferOutput<typeof accountResourceSchema>
+export type CheckedBalance = v.InferOutput<typeof balanceResourceSchema>
+export type CheckedAccounts = v.InferOutput<typeof halAccountsSchema>
+export type CheckedBalances = v.InferOutput<typeof halBalancesSchema>
+export type CheckedTransaction = v.InferOutput<typeof transactionResourceSchema>
+export type CheckedTransactions = v.InferOutput<typeof halTransactionsSchema>
+export type CheckedTransactionDetails = v.InferOutput<typeof halTransactionDetailsSchema>
+export type CheckedOverdrafts = v.InferOutput<typeof halOverdraftsSchema>
+export type CheckedIdentity = v.InferOutput<typeof halEndUserIdentitySchema>
+export type CheckedTokenResponse = v.InferOutput<typeof tokenResponseSchema>
 
 // Compile-time proof that a checked value can go wherever the wire type is expected.
 type Assignable<T extends U, U> = T

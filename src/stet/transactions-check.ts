@@ -1,7 +1,7 @@
 /**
  * The shape check of a transactions answer, written out by hand. It is the answer that dominates a cold read: a
- * 20-account read checks 20 statements, about 1,000 transactions, and zod's generic walk of them cost ≈ 1.2 ms and
- * 1 MB of allocations per operation (bench/RESULTS.md, fifth pass), for rules that fit on a page.
+ * 20-account read checks 20 statements, about 1,000 transactions, and a schema library's generic walk of them (zod's,
+ * then) cost ≈ 1.2 ms and 1 MB of allocations per operation (bench/RESULTS.md, fifth pass), for rules that fit on a page.
  *
  * The rules are `halTransactionsSchema`'s (stet-schemas.ts), which stays their specification:
  * test/stet/transactions-check.test.ts gives both the same generated answers and expects the same output or a refusal

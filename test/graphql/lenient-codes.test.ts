@@ -1,10 +1,11 @@
 /**
  * What the bank sends outside STET's closed sets, and its `+0200` timestamps, through the real path from the wire on:
- * the zod wire schema, the STET → record mapping, the per-operation loaders and the real schema and resolvers. Only
+ * the wire schema (valibot), the STET → record mapping, the per-operation loaders and the real schema and resolvers. Only
  * the services' bank reads are replaced, by answers built from those bank bodies (no bank is needed to send odd codes).
  * An unknown code is the enum's UNKNOWN beside the raw code; no read fails; dates reach the client valid.
  */
 import { describe, expect, it } from '@jest/globals'
+import * as v from 'valibot'
 import { graphql } from 'graphql'
 import type { Caller } from '../../src/auth/caller.js'
 import { createContext, type Services } from '../../src/graphql/context.js'
@@ -26,7 +27,7 @@ const fresh = <T>(value: T): Fresh<T> => ({
 
 const account = toAccount(
   '17515',
-  accountResourceSchema.parse({
+  v.parse(accountResourceSchema, {
     resourceId: '175150009204004305180',
     accountId: { iban: 'FR7617515000920400430518020', currency: 'EUR' },
     name: 'Compte de LEA',
@@ -35,8 +36,8 @@ const account = toAccount(
     _links: { balances: { href: '/b' }, transactions: { href: '/t', templated: true } },
   }),
 )
-const balances = halBalancesSchema
-  .parse({
+const balances = v
+  .parse(halBalancesSchema, {
     balances: [
       { name: 'Solde', balanceAmount: { amount: '-150.00', currency: 'EUR' }, balanceType: 'CLBD' },
       {
@@ -50,8 +51,8 @@ const balances = halBalancesSchema
     _links: { self: { href: '/b' } },
   })
   .balances.map(toBalance)
-const transactions = halTransactionsSchema
-  .parse({
+const transactions = v
+  .parse(halTransactionsSchema, {
     transactions: [
       {
         entryReference: 'E1',
@@ -76,7 +77,7 @@ const transactions = halTransactionsSchema
   })
   .transactions.map(toTransaction)
 const identity = toIdentity(
-  halEndUserIdentitySchema.parse({
+  v.parse(halEndUserIdentitySchema, {
     identity: { fullName: 'M. Marc X', namePrefix: 'SIR' },
     _links: { self: { href: '/i' } },
   }),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import * as v from 'valibot'
 import {
   accountResourceSchema,
   balanceResourceSchema,
@@ -9,6 +10,7 @@ import {
   normaliseAmount,
   tokenResponseSchema,
 } from '../../src/stet/stet-schemas.js'
+import { schemaCheck } from '../../src/stet/bank-answer.js'
 
 describe('normaliseAmount (NOTES §6.3 Rec: never through a float)', () => {
   it.each([
@@ -35,7 +37,7 @@ describe('normaliseAmount (NOTES §6.3 Rec: never through a float)', () => {
 
 describe('response schemas', () => {
   it('accepts the bank page accounts before consent (no resourceId, no _links per account)', () => {
-    const parsed = halAccountsSchema.parse({
+    const parsed = v.parse(halAccountsSchema, {
       _links: { self: { templated: false, href: '/stet/psd2/v1.4.2/accounts' } },
       accounts: [
         {
@@ -53,7 +55,7 @@ describe('response schemas', () => {
   })
 
   it('accepts both remittance shapes, null/empty dates, string and number amounts; drops unknown keys', () => {
-    const parsed = halTransactionsSchema.parse({
+    const parsed = v.parse(halTransactionsSchema, {
       _links: { self: { href: '/x', templated: true }, next: { href: '' }, previous: { href: '/p' } },
       transactions: [
         {
@@ -88,16 +90,16 @@ describe('response schemas', () => {
   })
 
   it('reads the overdraft number 0 as "0" and refuses a bad shape', () => {
-    const parsed = halOverdraftsSchema.parse({
+    const parsed = v.parse(halOverdraftsSchema, {
       overdrafts: { allowedAmount: { amount: 0, currency: 'EUR' } },
       _links: { self: { href: '/o' } },
     })
     expect(parsed.overdrafts.allowedAmount.amount).toBe('0')
-    expect(halOverdraftsSchema.safeParse({ overdrafts: [], _links: { self: { href: '/o' } } }).success).toBe(false)
+    expect(v.safeParse(halOverdraftsSchema, { overdrafts: [], _links: { self: { href: '/o' } } }).success).toBe(false)
   })
 
   it('keeps a code outside a STET set as sent instead of failing the whole answer (mapped to UNKNOWN in GraphQL)', () => {
-    const parsed = halTransactionsSchema.parse({
+    const parsed = v.parse(halTransactionsSchema, {
       _links: { self: { href: '/x' } },
       transactions: [
         { transactionAmount: { amount: 1, currency: 'EUR' }, creditDebitIndicator: 'X', status: 'BOOK' },
@@ -108,21 +110,24 @@ describe('response schemas', () => {
       ['X', 'BOOK'],
       ['DBIT', 'WXYZ'],
     ])
-    const account = accountResourceSchema.parse({ name: 'n', cashAccountType: 'LOAN', usage: '', _links: {} })
+    const account = v.parse(accountResourceSchema, { name: 'n', cashAccountType: 'LOAN', usage: '', _links: {} })
     expect([account.cashAccountType, account.usage]).toEqual(['LOAN', undefined])
     expect(
-      balanceResourceSchema.parse({ name: 'n', balanceAmount: { amount: '1', currency: 'EUR' }, balanceType: 'ITAV' })
-        .balanceType,
+      v.parse(balanceResourceSchema, {
+        name: 'n',
+        balanceAmount: { amount: '1', currency: 'EUR' },
+        balanceType: 'ITAV',
+      }).balanceType,
     ).toBe('ITAV')
     expect(
-      halEndUserIdentitySchema.parse({
+      v.parse(halEndUserIdentitySchema, {
         identity: { fullName: 'A B', namePrefix: 'SIR' },
         _links: { self: { href: '/i' } },
       }).identity.namePrefix,
     ).toBe('SIR')
     // The shape itself stays checked: a missing indicator still fails.
     expect(
-      halTransactionsSchema.safeParse({
+      v.safeParse(halTransactionsSchema, {
         _links: { self: { href: '/x' } },
         transactions: [{ transactionAmount: { amount: 1, currency: 'EUR' }, status: 'BOOK' }],
       }).success,
@@ -130,12 +135,61 @@ describe('response schemas', () => {
   })
 
   it('checks token responses (Bearer in any case, expires_in required)', () => {
-    expect(tokenResponseSchema.parse({ access_token: 'a', token_type: 'bearer', expires_in: 3600 }).token_type).toBe(
+    expect(v.parse(tokenResponseSchema, { access_token: 'a', token_type: 'bearer', expires_in: 3600 }).token_type).toBe(
       'Bearer',
     )
-    expect(tokenResponseSchema.safeParse({ access_token: 'a', token_type: 'mac', expires_in: 3600 }).success).toBe(
+    expect(v.safeParse(tokenResponseSchema, { access_token: 'a', token_type: 'mac', expires_in: 3600 }).success).toBe(
       false,
     )
-    expect(tokenResponseSchema.safeParse({ access_token: 'a', token_type: 'Bearer' }).success).toBe(false)
+    expect(v.safeParse(tokenResponseSchema, { access_token: 'a', token_type: 'Bearer' }).success).toBe(false)
+  })
+})
+
+describe('schemaCheck (the shape check of the answers not checked by hand)', () => {
+  const check = schemaCheck(halAccountsSchema)
+
+  it('drops what the bank added, at every level (invariant 10)', () => {
+    const result = check({
+      accounts: [
+        {
+          name: 'Compte',
+          cashAccountType: 'CACC',
+          accountId: { iban: 'FR76', addedByTheBank: 1 },
+          balances: [
+            { name: 'S', balanceType: 'CLBD', balanceAmount: { amount: '1.00', currency: 'EUR', addedByTheBank: 2 } },
+          ],
+          addedByTheBank: 3,
+        },
+      ],
+      _links: { self: { href: '/accounts', addedByTheBank: 4 } },
+      addedByTheBank: 5,
+    })
+    expect(result.ok).toBe(true)
+    expect(JSON.stringify(result)).not.toContain('addedByTheBank')
+  })
+
+  it('names paths and codes in the hand-written check’s vocabulary, never a value the bank sent', () => {
+    const result = check({
+      accounts: [
+        {
+          name: 'SECRET-1',
+          cashAccountType: 7,
+          balances: [{ name: 'S', balanceType: 'CLBD', balanceAmount: { amount: 'SECRET-2', currency: '' } }],
+          usage: 5,
+        },
+      ],
+      _links: { self: 'SECRET-3' },
+    })
+    expect(result).toEqual({
+      ok: false,
+      issues: [
+        'accounts.0.usage: invalid_type',
+        'accounts.0.cashAccountType: invalid_type',
+        'accounts.0.balances.0.balanceAmount.amount: custom',
+        'accounts.0.balances.0.balanceAmount.currency: too_small',
+        '_links.self: invalid_type',
+      ],
+    })
+    expect(JSON.stringify(result)).not.toMatch(/SECRET/)
   })
 })

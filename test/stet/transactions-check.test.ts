@@ -4,6 +4,7 @@
  * null or absent and with unknown properties, both accept with the same output or both refuse.
  */
 import { describe, expect, it } from '@jest/globals'
+import * as v from 'valibot'
 import fc from 'fast-check'
 import { halTransactionsSchema } from '../../src/stet/stet-schemas.js'
 import { checkTransactions } from '../../src/stet/transactions-check.js'
@@ -120,12 +121,12 @@ describe('checkTransactions ≡ halTransactionsSchema', () => {
       fc.property(fc.oneof({ arbitrary: answer, weight: 20 }, { arbitrary: junk, weight: 1 }), (body) => {
         // Both read the same parsed JSON text, as checkBody gives it.
         const parsed: unknown = JSON.parse(JSON.stringify(body) ?? 'null')
-        const spec = halTransactionsSchema.safeParse(parsed)
+        const spec = v.safeParse(halTransactionsSchema, parsed)
         const hand = checkTransactions(JSON.parse(JSON.stringify(body) ?? 'null'))
         expect(hand.ok).toBe(spec.success)
         if (hand.ok && spec.success) {
           accepted++
-          expect(hand.value).toEqual(spec.data)
+          expect(hand.value).toEqual(spec.output)
           expect(JSON.stringify(hand.value)).not.toContain('addedByTheBank')
         } else {
           refused++
