@@ -87,20 +87,46 @@ export class ResponseTooLargeError extends Error {
   }
 }
 
-/** Reads the whole body (undici needs every body consumed or destroyed to reuse the socket), bounded in size. */
-export async function readBodyText(body: Dispatcher.ResponseData['body']): Promise<string> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of body) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk)
-    size += buffer.length
-    if (size > MAX_RESPONSE_BYTES) {
-      body.destroy()
-      throw new ResponseTooLargeError()
+/**
+ * Reads the whole body (undici needs every body consumed or destroyed to reuse the socket), bounded in size. Listeners
+ * rather than `for await`: the async iterator, its promise per chunk and its end-of-stream watcher were about 5 KiB of
+ * a cold one-account read's allocations (bench/RESULTS.md, eighth pass); a one-chunk body is decoded without a copy.
+ */
+export function readBodyText(body: Dispatcher.ResponseData['body']): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    const done = (): void => {
+      body.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose)
     }
-    chunks.push(buffer)
-  }
-  return Buffer.concat(chunks).toString('utf8')
+    const onData = (chunk: Buffer | string): void => {
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
+      size += buffer.length
+      if (size > MAX_RESPONSE_BYTES) {
+        done()
+        // Destroying an undici body emits its abort as an error: nobody is listening for it any more.
+        body.on('error', () => undefined)
+        body.destroy()
+        reject(new ResponseTooLargeError())
+        return
+      }
+      chunks.push(buffer)
+    }
+    const onEnd = (): void => {
+      done()
+      resolve((chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)).toString('utf8'))
+    }
+    const onError = (error: Error): void => {
+      done()
+      reject(error)
+    }
+    // Closed before its end without an error (a reset the parser did not report): as an async iteration would.
+    const onClose = (): void => {
+      done()
+      reject(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }))
+    }
+    body.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose)
+  })
 }
 
 /** Appends a STET path to an origin that may carry a path prefix (a proxy mounted under a sub-path). */

@@ -29,13 +29,7 @@ import type {
   CheckedTransaction,
   CheckedTransactionDetails,
 } from './stet-schemas.js'
-import {
-  halAccountsSchema,
-  halBalancesSchema,
-  halEndUserIdentitySchema,
-  halOverdraftsSchema,
-  halTransactionDetailsSchema,
-} from './stet-schemas.js'
+import { halTransactionDetailsSchema } from './stet-schemas.js'
 import type { StetOperation } from './stet-errors.js'
 import {
   BankCredentialsRejectedError,
@@ -45,13 +39,10 @@ import {
   UnexpectedBankResponseError,
 } from './stet-errors.js'
 import type { ConnectionRef, TokenSource } from './token-source.js'
+import { checkAccounts, checkBalances, checkIdentity, checkOverdrafts } from './resource-checks.js'
 import { checkTransactions } from './transactions-check.js'
 
-const CHECK_ACCOUNTS = schemaCheck(halAccountsSchema)
-const CHECK_BALANCES = schemaCheck(halBalancesSchema)
 const CHECK_DETAILS = schemaCheck(halTransactionDetailsSchema)
-const CHECK_OVERDRAFTS = schemaCheck(halOverdraftsSchema)
-const CHECK_IDENTITY = schemaCheck(halEndUserIdentitySchema)
 
 export interface StetClientOptions {
   /** The TPP's organisation identifier (not sent on resource calls; kept with the signing identity). */
@@ -134,6 +125,7 @@ export class StetClient {
   readonly #clock: Clock
   readonly #dispatcher: Dispatcher
   readonly #ownsDispatcher: boolean
+  readonly #bases = new Map<string, { readonly origin: string; readonly pathname: string }>()
 
   constructor(options: StetClientOptions, deps: StetClientDeps) {
     if (options.keyId === '') throw new TypeError('keyId must be a non-empty string')
@@ -153,14 +145,14 @@ export class StetClient {
     return this.#call(ref, access, { operation: 'accounts', method: 'GET', resourcePath: '/accounts' }, (answer) => {
       if (answer.status === 204) return empty()
       if (answer.status >= 400) return bpceCodeOf(answer) === 'NAAC' ? empty() : undefined
-      return checkBody('accounts', answer, CHECK_ACCOUNTS)
+      return checkBody('accounts', answer, checkAccounts)
     })
   }
 
   getBalances(ref: ConnectionRef, accountResourceId: string, access: BankAccess): Promise<CheckedBalances> {
     const resourcePath = `/accounts/${encodeSegment(accountResourceId)}/balances`
     return this.#call(ref, access, { operation: 'balances', method: 'GET', resourcePath }, (answer) =>
-      answer.status === 200 ? checkBody('balances', answer, CHECK_BALANCES) : undefined,
+      answer.status === 200 ? checkBody('balances', answer, checkBalances) : undefined,
     )
   }
 
@@ -211,7 +203,7 @@ export class StetClient {
   getOverdrafts(ref: ConnectionRef, accountResourceId: string, access: BankAccess): Promise<CheckedOverdrafts> {
     const resourcePath = `/accounts/${encodeSegment(accountResourceId)}/overdrafts`
     return this.#call(ref, access, { operation: 'overdrafts', method: 'GET', resourcePath }, (answer) =>
-      answer.status === 200 ? checkBody('overdrafts', answer, CHECK_OVERDRAFTS) : undefined,
+      answer.status === 200 ? checkBody('overdrafts', answer, checkOverdrafts) : undefined,
     )
   }
 
@@ -221,7 +213,7 @@ export class StetClient {
       ref,
       access,
       { operation: 'identity', method: 'GET', resourcePath: '/end-user-identity' },
-      (answer) => (answer.status === 200 ? checkBody('identity', answer, CHECK_IDENTITY) : undefined),
+      (answer) => (answer.status === 200 ? checkBody('identity', answer, checkIdentity) : undefined),
     )
   }
 
@@ -320,26 +312,39 @@ export class StetClient {
     body: Buffer,
     token: string,
   ): Record<string, string> {
-    const signed: Record<string, string> = {
+    // One object: signed first (the signature covers these), then the three that are not signed.
+    const headers: Record<string, string> = {
       date: new Date(this.#clock()).toUTCString(),
       'x-request-id': requestId,
       digest: computeDigest(body),
-      ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
-      // Invariant 1: PSU-* only from a PsuContext; a Reservation never sends one.
-      ...(access.kind === 'psu' ? psuHeaders(access) : {}),
     }
-    return {
-      ...signed,
-      authorization: `Bearer ${token}`,
-      accept: 'application/hal+json, application/json',
-      signature: signRequest({
-        method: request.method,
-        pathWithQuery,
-        headers: signed,
-        keyId: this.#options.keyId,
-        privateKeyPem: this.#options.signingKeyPem,
-      }),
+    if (request.body !== undefined) headers['content-type'] = 'application/json'
+    // Invariant 1: PSU-* only from a PsuContext; a Reservation never sends one.
+    if (access.kind === 'psu') Object.assign(headers, psuHeaders(access))
+    const signature = signRequest({
+      method: request.method,
+      pathWithQuery,
+      headers,
+      keyId: this.#options.keyId,
+      privateKeyPem: this.#options.signingKeyPem,
+    })
+    headers.authorization = `Bearer ${token}`
+    headers.accept = 'application/hal+json, application/json'
+    headers.signature = signature
+    return headers
+  }
+
+  /** A bank's base URL, parsed once per distinct text (it was a URL parse per bank call). */
+  #baseOf(bank: string): { readonly origin: string; readonly pathname: string } {
+    const text = this.#options.baseUrlFor(bank)
+    let base = this.#bases.get(text)
+    if (base === undefined) {
+      const url = new URL(text)
+      base = { origin: url.origin, pathname: url.pathname }
+      if (this.#bases.size >= 64) this.#bases.clear()
+      this.#bases.set(text, base)
     }
+    return base
   }
 
   /** Sends one signed request and reads its whole answer. Network failures are mapped here (and the unit released). */
@@ -350,7 +355,7 @@ export class StetClient {
     token: string,
     replay: boolean,
   ): Promise<BankAnswer> {
-    const base = new URL(this.#options.baseUrlFor(ref.bank))
+    const base = this.#baseOf(ref.bank)
     const path = joinPath(base.pathname, STET_BASE_PATH + request.resourcePath)
     const pathWithQuery = request.query === undefined ? path : `${path}?${request.query}`
     // The operation's request id, suffixed per call (one X-Request-ID per bank request, ≤ 70 chars: NOTES §2.7).

@@ -10,8 +10,9 @@
  * - `_links` optional on accounts (absent before PUT /consents at BPCE, §6.1); stale hrefs are kept as given.
  * Unknown properties are dropped, so that nothing the bank adds reaches a caller unchecked (invariant 10).
  * Each output type is assignable to its wire type in stet-api/wire.ts (checked at the bottom of this file).
- * The transactions answer is checked at run time by transactions-check.ts, written out by hand for speed;
- * `halTransactionsSchema` stays its specification (test/stet/transactions-check.test.ts proves them equal).
+ * The transactions, accounts, balances, overdrafts and identity answers are checked at run time by transactions-check.ts
+ * and resource-checks.ts, written out by hand for speed; these schemas stay their specification
+ * (test/stet/transactions-check.test.ts and resource-checks.test.ts prove them equal).
  */
 import * as v from 'valibot'
 import type {

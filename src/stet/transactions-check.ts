@@ -9,88 +9,19 @@
  * (invariant 10) and the mapping reads objects V8 sees as alike. A refusal lists property paths and codes, never a value.
  */
 import type { CheckedTransaction, CheckedTransactions } from './stet-schemas.js'
-import { normaliseAmount } from './stet-schemas.js'
-
-type Link = { href: string; templated?: boolean | undefined }
-type Json = Record<string, unknown>
-
-/** More issues than this say nothing more about an answer: the rest are dropped (bounded work on a hostile body). */
-const MAX_ISSUES = 20
-
-/**
- * The issues found. A property is named by its parent's path and its own name, joined only when it has an issue: a
- * well-formed answer builds no path at all (15 fields of 1,000 transactions per 20-account read).
- */
-class Issues {
-  readonly list: string[] = []
-  add(at: string, name: string, code: string): undefined {
-    if (this.list.length < MAX_ISSUES) this.list.push(`${join(at, name)}: ${code}`)
-    return undefined
-  }
-}
-
-function join(at: string, name: string): string {
-  return at === '' ? name : `${at}.${name}`
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function requiredString(parent: Json, at: string, name: string, issues: Issues): string {
-  const value = parent[name]
-  if (typeof value === 'string') return value
-  issues.add(at, name, 'invalid_type')
-  return ''
-}
-
-function optionalString(parent: Json, at: string, name: string, issues: Issues): string | undefined {
-  const value = parent[name]
-  if (value === undefined || typeof value === 'string') return value
-  return issues.add(at, name, 'invalid_type')
-}
-
-/** stet-schemas' `lenientDate`: kept as sent; `""`, blanks and null become absent. */
-function lenientDate(parent: Json, at: string, name: string, issues: Issues): string | undefined {
-  const value = parent[name]
-  if (value === undefined || value === null) return undefined
-  if (typeof value === 'string') return value.trim() === '' ? undefined : value
-  return issues.add(at, name, 'invalid_union')
-}
-
-function link(parent: Json, at: string, name: string, issues: Issues): Link | undefined {
-  const value = parent[name]
-  if (!isObject(value)) return issues.add(at, name, 'invalid_type')
-  const href = value.href
-  if (typeof href !== 'string') issues.add(join(at, name), 'href', 'invalid_type')
-  const templated = value.templated
-  if (templated !== undefined && typeof templated !== 'boolean') issues.add(join(at, name), 'templated', 'invalid_type')
-  const checkedHref = typeof href === 'string' ? href : ''
-  return templated === undefined ? { href: checkedHref } : { href: checkedHref, templated: templated === true }
-}
-
-function optionalLink(parent: Json, at: string, name: string, issues: Issues): Link | undefined {
-  return parent[name] === undefined ? undefined : link(parent, at, name, issues)
-}
-
-function amountOf(parent: Json, at: string, name: string, issues: Issues): { amount: string; currency: string } {
-  const value = parent[name]
-  if (!isObject(value)) {
-    issues.add(at, name, 'invalid_type')
-    return { amount: '', currency: '' }
-  }
-  const raw = value.amount
-  let amount = ''
-  if (typeof raw === 'string' || typeof raw === 'number') {
-    amount = normaliseAmount(raw) ?? issues.add(join(at, name), 'amount', 'custom') ?? ''
-  } else {
-    issues.add(join(at, name), 'amount', 'invalid_union')
-  }
-  const currency = value.currency
-  if (typeof currency !== 'string') issues.add(join(at, name), 'currency', 'invalid_type')
-  else if (currency.length === 0) issues.add(join(at, name), 'currency', 'too_small')
-  return { amount, currency: typeof currency === 'string' ? currency : '' }
-}
+import {
+  amountOf,
+  answerLinks,
+  isObject,
+  Issues,
+  join,
+  lenientDate,
+  optionalLink,
+  optionalString,
+  outcome,
+  requiredString,
+  type Json,
+} from './check-primitives.js'
 
 function stringArray(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((item) => typeof item === 'string')
@@ -174,7 +105,7 @@ function transactionOf(list: readonly unknown[], index: number, issues: Issues):
 
 const TRANSACTIONS_LINKS = ['parent-list', 'balances', 'next', 'prev', 'previous'] as const
 
-/** The checked answer, or the issues found (at most {@link MAX_ISSUES}). */
+/** The checked answer, or the issues found (at most twenty). */
 export function checkTransactions(
   value: unknown,
 ): { ok: true; value: CheckedTransactions } | { ok: false; issues: readonly string[] } {
@@ -190,14 +121,5 @@ export function checkTransactions(
   } else {
     issues.add('', 'transactions', 'invalid_type')
   }
-  const links = value._links
-  const checkedLinks: CheckedTransactions['_links'] = { self: { href: '' } }
-  if (isObject(links)) {
-    checkedLinks.self = link(links, '_links', 'self', issues) ?? { href: '' }
-    for (const name of TRANSACTIONS_LINKS) checkedLinks[name] = optionalLink(links, '_links', name, issues)
-  } else {
-    issues.add('', '_links', 'invalid_type')
-  }
-  if (issues.list.length > 0) return { ok: false, issues: issues.list }
-  return { ok: true, value: { transactions, _links: checkedLinks } }
+  return outcome(issues, { transactions, _links: answerLinks(value, TRANSACTIONS_LINKS, issues) })
 }
