@@ -405,7 +405,7 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
     const handler = await createGatewayHandler({
       apollo,
       verifyCaller: auth.verifyCaller,
-      createContext: (caller) => createContext(caller, services),
+      createContext: (caller, _req, requestIds) => createContext(caller, services, requestIds),
       // A 12-hour partner token goes only to someone at this machine's keyboard, and only in sandbox mode.
       graphiqlHeaders: async (req) =>
         config.auth.devTokens && isLoopbackRequest(req)

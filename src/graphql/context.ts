@@ -1,4 +1,5 @@
 import type { Caller } from '../auth/caller.js'
+import type { RequestIds } from '../stet-api/access.js'
 import type { OperationBudget } from '../services/bank-reader.js'
 import type { GatewayServices } from '../services/gateway-services.js'
 import type { Loaders } from './loaders.js'
@@ -15,7 +16,8 @@ export interface GatewayContext {
   readonly budget: OperationBudget
 }
 
-export function createContext(caller: Caller, services: Services): GatewayContext {
-  const budget: OperationBudget = { cacheOnly: false, spent: 0 }
+/** `requestIds`: the X-Request-IDs of the operation's bank calls (absent: each call gets a UUID). */
+export function createContext(caller: Caller, services: Services, requestIds?: RequestIds): GatewayContext {
+  const budget: OperationBudget = { cacheOnly: false, spent: 0, ...(requestIds === undefined ? {} : { requestIds }) }
   return { caller, services, budget, loaders: createLoaders(caller, services, budget) }
 }

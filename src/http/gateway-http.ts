@@ -13,7 +13,7 @@ import { HeaderMap } from '@apollo/server'
 import type { Caller } from '../auth/caller.js'
 import { GatewayError, type GatewayErrorCode } from '../errors.js'
 import type { Logger } from '../observability/logger.js'
-import { requestIdFrom, runWithRequestId } from '../observability/request-context.js'
+import { OperationRequestIds, requestIdFrom } from '../observability/request-context.js'
 import { handleCors } from './cors.js'
 import { isCsrfSuspect } from './csrf.js'
 import { GraphiqlAssetsMissingError, loadGraphiqlAssets } from './graphiql-assets.js'
@@ -22,7 +22,13 @@ import { TIMED_OUT, withDeadline } from './operation-deadline.js'
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS'
 
-export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void
+/** `requestIds`: the request's own (its id and the X-Request-IDs of the bank calls it makes). */
+export type RouteHandler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  requestIds: OperationRequestIds,
+) => Promise<void> | void
 
 export interface Route {
   readonly method: HttpMethod
@@ -35,7 +41,7 @@ export interface Route {
 export interface GatewayHttpOptions<TContext extends BaseContext> {
   readonly apollo: ApolloServer<TContext>
   readonly verifyCaller: (req: IncomingMessage) => Promise<Caller>
-  readonly createContext: (caller: Caller, req: IncomingMessage) => TContext
+  readonly createContext: (caller: Caller, req: IncomingMessage, requestIds: OperationRequestIds) => TContext
   /** The header GraphiQL opens with (a development token only in sandbox mode, to a loopback client). */
   readonly graphiqlHeaders: (req: IncomingMessage) => Promise<Record<string, string>>
   /** More rows for the table (health, metrics), matched after the GraphQL and GraphiQL routes. */
@@ -48,7 +54,7 @@ export interface GatewayHttpOptions<TContext extends BaseContext> {
   readonly operationTimeoutMs?: number
   /** Tells the operation's context that its deadline passed, so that it starts no further bank read. */
   readonly markTimedOut?: (context: TContext, afterMs: number) => void
-  /** One debug line per request (method, path, status, duration); the request id comes from the logger's mixin. */
+  /** One debug line per request (request id, method, path, status, duration). */
   readonly logger?: Logger
 }
 
@@ -64,10 +70,10 @@ export async function createGatewayHandler<TContext extends BaseContext>(
     // Every request gets an id (the caller's X-Request-ID when well formed): returned, logged, sent to the bank.
     const requestId = requestIdFrom(req.headers['x-request-id'])
     res.setHeader('x-request-id', requestId)
-    runWithRequestId(requestId, () => handle(req, res))
+    handle(req, res, new OperationRequestIds(requestId))
   }
 
-  function handle(req: IncomingMessage, res: ServerResponse): void {
+  function handle(req: IncomingMessage, res: ServerResponse, requestIds: OperationRequestIds): void {
     const startedAt = performance.now()
     const url = new URL(req.url ?? '/', 'http://gateway')
     const run = async (): Promise<void> => {
@@ -78,7 +84,7 @@ export async function createGatewayHandler<TContext extends BaseContext>(
         res.setHeader('allow', [...new Set(matching.map((r) => r.method))].join(', '))
         return sendError(res, 405, 'BAD_REQUEST', `method ${req.method ?? ''} not allowed on ${url.pathname}`)
       }
-      await route.handler(req, res, url)
+      await route.handler(req, res, url, requestIds)
     }
     run()
       .catch(() => {
@@ -87,7 +93,13 @@ export async function createGatewayHandler<TContext extends BaseContext>(
       })
       .finally(() =>
         options.logger?.debug(
-          { method: req.method, path: url.pathname, status: res.statusCode, durationMs: performance.now() - startedAt },
+          {
+            requestId: requestIds.requestId,
+            method: req.method,
+            path: url.pathname,
+            status: res.statusCode,
+            durationMs: performance.now() - startedAt,
+          },
           'request',
         ),
       )
@@ -101,7 +113,7 @@ function matchesPath(pattern: string, pathname: string): boolean {
 function graphqlRoutes<TContext extends BaseContext>(options: GatewayHttpOptions<TContext>): Route[] {
   const maxBody = options.maxBodyBytes ?? 1_000_000
   const timeoutMs = options.operationTimeoutMs ?? 30_000
-  const graphql: RouteHandler = async (req, res, url) => {
+  const graphql: RouteHandler = async (req, res, url, requestIds) => {
     if (handleCors(req, res, options.corsOrigins ?? [])) return
     if (req.method === 'OPTIONS') return sendError(res, 405, 'BAD_REQUEST', 'OPTIONS is only for CORS preflights')
     if (isCsrfSuspect(req))
@@ -156,7 +168,7 @@ function graphqlRoutes<TContext extends BaseContext>(options: GatewayHttpOptions
       const result = await options.apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
         context: async () => {
-          context = options.createContext(caller, req)
+          context = options.createContext(caller, req, requestIds)
           if (timedOut) options.markTimedOut?.(context, timeoutMs)
           return context
         },

@@ -1,5 +1,4 @@
 import { pino, type DestinationStream } from 'pino'
-import { currentRequestId } from './request-context.js'
 
 /** Apollo's logger shape, which pino satisfies (STYLE.md B7). Passed in, never imported as a global. */
 export interface Logger {
@@ -23,11 +22,6 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
   return pino(
     {
       level,
-      // Every line logged while an operation runs carries its request id (request-context.ts), Apollo's included.
-      mixin: () => {
-        const requestId = currentRequestId()
-        return requestId === undefined ? {} : { requestId }
-      },
       redact: {
         paths: [...at(SECRETS), ...at(IBANS), ...at(ADDRESSES)],
         censor: (value: unknown, path: string[]) => {

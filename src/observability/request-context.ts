@@ -1,19 +1,12 @@
 /**
- * The operation a piece of work belongs to, carried by `AsyncLocalStorage` from the HTTP edge down to the STET client
- * and the logger: every log line of an operation carries its request id (the logger's mixin reads it), and every
- * bank request sends it as `X-Request-ID`, suffixed per call (`<id>.1`, `<id>.2`, …) since the header identifies one
- * request and is at most 70 characters (NOTES §2.7). Threading it through every service signature instead would
- * touch each layer for what is only a correlation label.
+ * The operation a bank call belongs to. Every request gets an id (the caller's `X-Request-ID` when well formed), and
+ * every bank request it makes sends that id suffixed per call (`<id>.1`, `<id>.2`, …) as its `X-Request-ID`.
+ *
+ * Carried explicitly (the GraphQL context → the operation's budget → the `PsuContext` or `Reservation` the STET client
+ * is given), not by `AsyncLocalStorage`: on Node 20 its promise hooks run for every promise of the process and cost a
+ * warm read 16–22 % of its CPU (bench/RESULTS.md, issue 16, eighth pass).
  */
-import { AsyncLocalStorage } from 'node:async_hooks'
 import { randomUUID } from 'node:crypto'
-
-interface RequestContext {
-  readonly requestId: string
-  bankCalls: number
-}
-
-const storage = new AsyncLocalStorage<RequestContext>()
 
 /** A caller's `X-Request-ID` is kept when it is this (leaves room for the per-call suffix within 70 characters). */
 const WELL_FORMED = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,59}$/
@@ -24,18 +17,27 @@ export function requestIdFrom(header: string | string[] | undefined): string {
   return value !== undefined && WELL_FORMED.test(value) ? value : randomUUID()
 }
 
-export function runWithRequestId<T>(requestId: string, work: () => T): T {
-  return storage.run({ requestId, bankCalls: 0 }, work)
+/** The shape of stet-api/access.ts `RequestIds` (observability does not import the wire types). */
+interface RequestIds {
+  next(): string
 }
 
-export function currentRequestId(): string | undefined {
-  return storage.getStore()?.requestId
+/** One operation's bank request ids. */
+export class OperationRequestIds implements RequestIds {
+  readonly requestId: string
+  #calls = 0
+
+  constructor(requestId: string) {
+    this.requestId = requestId
+  }
+
+  next(): string {
+    this.#calls += 1
+    return `${this.requestId}.${this.#calls}`
+  }
 }
 
-/** The X-Request-ID of the next bank call: the operation's id and a sequence number, or a UUID outside any operation. */
-export function nextBankRequestId(): string {
-  const context = storage.getStore()
-  if (context === undefined) return randomUUID()
-  context.bankCalls += 1
-  return `${context.requestId}.${context.bankCalls}`
+/** The X-Request-ID of the next bank call: the operation's next one, or a UUID outside any operation. */
+export function bankRequestId(ids: RequestIds | undefined): string {
+  return ids?.next() ?? randomUUID()
 }

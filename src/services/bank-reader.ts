@@ -21,7 +21,7 @@ import type { Clock } from '../clock.js'
 import { GatewayError } from '../errors.js'
 import type { QuotaKeyParts, QuotaLedger, QuotaStatus } from '../quota/quota-ledger.js'
 import { formatQuotaHashTag, formatQuotaKey } from '../quota/quota-ledger.js'
-import type { BankAccess, Reservation } from '../stet-api/access.js'
+import type { BankAccess, PsuContext, RequestIds, Reservation } from '../stet-api/access.js'
 import { ConsentMissingError, ReplayRefusedError } from '../stet/stet-errors.js'
 import type { AisMethod } from '../stet-api/wire.js'
 import type { AuditReason } from '../audit/audit-log.js'
@@ -58,6 +58,8 @@ export interface OperationBudget {
   cacheOnly: boolean
   /** Counts the unattended bank calls this operation spent (returned in the response's `extensions`). */
   spent: number
+  /** The X-Request-IDs of its bank calls (request-context.ts); absent outside an HTTP request: each call a UUID. */
+  readonly requestIds?: RequestIds
   /** Set when the operation ran out of time (LIMIT_OPERATION_TIMEOUT_MS): no bank read starts for it any more. */
   timedOutAfterMs?: number
   /** Why this operation's unattended calls are made (the audit trail); a read's own `reason` option wins. */
@@ -187,7 +189,7 @@ export class BankReader {
     if (op.cacheOnly) return this.#cacheOnly<T>(key)
     if (op.dryRun !== undefined) return this.#dryRun<T>(caller, target, key, op.dryRun)
     const reason = options.reason ?? op.reason ?? 'PARTNER_QUERY'
-    const presence = caller.presence
+    const presence = withRequestIds(caller.presence, op)
     if (presence !== undefined) {
       if (options.refresh === true) return this.#readPresent(key, () => fetch(presence))
       return this.#flights.run(`psu:${key}`, () => this.#readPresent(key, () => fetch(presence)))
@@ -211,7 +213,8 @@ export class BankReader {
   ): Promise<T> {
     if (op.timedOutAfterMs !== undefined) throw new OperationTimeoutError(op.timedOutAfterMs)
     if (op.dryRun !== undefined) throw new DryRunNotCachedError()
-    if (caller.presence !== undefined) return call(caller.presence)
+    const presence = withRequestIds(caller.presence, op)
+    if (presence !== undefined) return call(presence)
     const parts = this.quotaParts(caller, target)
     const outcome = await this.#deps.ledger.reserve(parts)
     if (outcome.kind === 'refused') throw new QuotaExhaustedError(outcome.nextAllowedAt)
@@ -508,11 +511,20 @@ async function settled<T>(audited: AuditedReservation | undefined, call: () => P
   return value
 }
 
-/** Charges the operation for the call and for the replay's unit, and refunds a unit handed back. */
+/** The present PSU's context, naming the operation its bank call belongs to. */
+function withRequestIds(presence: PsuContext | undefined, op: OperationBudget): PsuContext | undefined {
+  return presence === undefined || op.requestIds === undefined ? presence : { ...presence, requestIds: op.requestIds }
+}
+
+/**
+ * Charges the operation for the call and for the replay's unit, and refunds a unit handed back; names the operation
+ * the call belongs to.
+ */
 function countedReservation(reservation: Reservation, op: OperationBudget): Reservation {
   op.spent += 1
   return {
     kind: 'reservation',
+    ...(op.requestIds === undefined ? {} : { requestIds: op.requestIds }),
     quotaKey: reservation.quotaKey,
     ...(reservation.grantId === undefined ? {} : { grantId: reservation.grantId }),
     ...(reservation.recordAttempt === undefined ? {} : { recordAttempt: reservation.recordAttempt.bind(reservation) }),

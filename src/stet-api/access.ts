@@ -5,9 +5,19 @@
  * importing each other.
  */
 
+/**
+ * The X-Request-IDs of one operation's bank calls: its request id and a sequence number (`<id>.1`, `<id>.2`, …), since
+ * the header identifies one request and is at most 70 characters (NOTES §2.7).
+ */
+export interface RequestIds {
+  next(): string
+}
+
 /** The PSU is at the keyboard: these become the `PSU-*` headers. Built only from a verified token + the socket. */
 export interface PsuContext {
   readonly kind: 'psu'
+  /** The operation this call belongs to (absent: the call is sent with a UUID of its own). */
+  readonly requestIds?: RequestIds
   readonly ipAddress: string
   readonly ipPort?: number
   readonly httpMethod?: string
@@ -35,6 +45,8 @@ export interface BankAttempt {
 /** One unit of the daily unattended budget, durably taken before the request leaves (invariant 3). */
 export interface Reservation {
   readonly kind: 'reservation'
+  /** The operation this call belongs to (absent: the call is sent with a UUID of its own). */
+  readonly requestIds?: RequestIds
   /** `tpp|bank|psu|iban-or-none|method` (invariant 7). */
   readonly quotaKey: string
   /** The ledger's id of this grant, when the ledger names its grants (the audit trail records it). */

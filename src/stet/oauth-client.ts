@@ -6,7 +6,7 @@
  */
 import type { Dispatcher } from 'undici'
 import * as v from 'valibot'
-import { nextBankRequestId } from '../observability/request-context.js'
+import { bankRequestId } from '../observability/request-context.js'
 import { OAUTH_AUTHORIZE_PATH, OAUTH_REVOKE_PATH, OAUTH_TOKEN_PATH } from '../stet-api/wire.js'
 import { hasNeverLeft, joinPath, readBodyText } from './bank-transport.js'
 import { errorBodySchema, tokenResponseSchema } from './stet-schemas.js'
@@ -139,7 +139,8 @@ export class OAuthClient {
         headers: {
           'content-type': 'application/x-www-form-urlencoded',
           accept: 'application/json',
-          'x-request-id': nextBankRequestId(),
+          // Its own UUID: a token call is not one operation's (a refresh is shared by every operation waiting on it).
+          'x-request-id': bankRequestId(undefined),
         },
         body: new URLSearchParams(form).toString(),
       })

@@ -11,7 +11,7 @@
 import { channel } from 'node:diagnostics_channel'
 import type { Dispatcher } from 'undici'
 import type { Clock } from '../clock.js'
-import { nextBankRequestId } from '../observability/request-context.js'
+import { bankRequestId } from '../observability/request-context.js'
 import type { BankAccess, Reservation } from '../stet-api/access.js'
 import type { ConsentAccess } from '../stet-api/wire.js'
 import { STET_BASE_PATH } from '../stet-api/wire.js'
@@ -359,7 +359,7 @@ export class StetClient {
     const path = joinPath(base.pathname, STET_BASE_PATH + request.resourcePath)
     const pathWithQuery = request.query === undefined ? path : `${path}?${request.query}`
     // The operation's request id, suffixed per call (one X-Request-ID per bank request, ≤ 70 chars: NOTES §2.7).
-    const requestId = nextBankRequestId()
+    const requestId = bankRequestId(access.kind === 'probe' ? undefined : access.requestIds)
     const body = request.body ?? Buffer.alloc(0)
     let headers: Record<string, string>
     try {

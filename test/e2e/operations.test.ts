@@ -1,7 +1,7 @@
 /**
  * What an operator sees: /metrics moving with a known sequence, /readyz false while the store is down or the bank
  * rejects our signature (with BANK_CREDENTIALS_REJECTED for reads, never REAUTHORIZATION_REQUIRED), and one request
- * id in the response header, on every log line of the operation, and in the bank's X-Request-ID.
+ * id in the response header, on the request's log line, and in the bank's X-Request-ID of each of its calls.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -186,10 +186,28 @@ describe('request ids', () => {
     expect(res.statusCode).toBe(200)
     await res.body.json()
     expect(res.headers['x-request-id']).toBe(id)
+    // The request's own line names it (the bank calls' ids are the bank's record of it).
     expect(lines.some((l) => l.requestId === id && l.msg === 'request')).toBe(true)
     const sent = gw.gateway.sandbox!.receivedRequestIds().filter((r) => r.startsWith(`${id}.`))
     expect(sent.length).toBeGreaterThanOrEqual(1)
     expect(new Set(sent).size).toBe(sent.length)
+  })
+
+  it('sends it, suffixed per call, on the bank calls of a present PSU too', async () => {
+    const token = await gw.gateway.devToken(LEA, { present: true })
+    const id = 'frontend-7'
+    const res = await request(`${gw.gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-request-id': id },
+      body: JSON.stringify({ query: '{ accounts { balances { amount { amount } } } }' }),
+    })
+    expect(res.statusCode).toBe(200)
+    await res.body.json()
+    const sent = gw.gateway.sandbox!.receivedRequestIds().filter((r) => r.startsWith(`${id}.`))
+    // The account list, then one balances call per account: each its own id, numbered in the order they left.
+    expect(sent.length).toBeGreaterThanOrEqual(2)
+    expect(new Set(sent).size).toBe(sent.length)
+    expect(sent).toContain(`${id}.1`)
   })
 
   it('makes one when the caller sends none or a malformed one', async () => {
