@@ -129,6 +129,9 @@ export function arrayOf<T>(
   return checked
 }
 
+/** A body that is not an object at all. */
+export const ROOT_REFUSED = { ok: false, issues: ['(root): invalid_type'] } as const
+
 /** The outcome every check returns (bank-answer.ts `BodyCheck`). */
 export function outcome<T>(
   issues: Issues,

@@ -29,6 +29,7 @@ import {
   optionalString,
   outcome,
   requiredString,
+  ROOT_REFUSED,
   type Json,
 } from './check-primitives.js'
 
@@ -103,8 +104,6 @@ function accountOf(value: unknown, at: string, issues: Issues): CheckedAccount |
     _links: checkedLinks,
   }
 }
-
-const ROOT_REFUSED = { ok: false, issues: ['(root): invalid_type'] } as const
 
 export function checkAccounts(value: unknown): Outcome<CheckedAccounts> {
   if (!isObject(value)) return ROOT_REFUSED

@@ -12,6 +12,7 @@ import type { CheckedTransaction, CheckedTransactions } from './stet-schemas.js'
 import {
   amountOf,
   answerLinks,
+  arrayOf,
   isObject,
   Issues,
   join,
@@ -20,6 +21,7 @@ import {
   optionalString,
   outcome,
   requiredString,
+  ROOT_REFUSED,
   type Json,
 } from './check-primitives.js'
 
@@ -71,11 +73,9 @@ function bankTransactionCodeOf(
   }
 }
 
-function transactionOf(list: readonly unknown[], index: number, issues: Issues): CheckedTransaction | undefined {
-  const value = list[index]
-  if (!isObject(value)) return issues.add('transactions', String(index), 'invalid_type')
-  // Built once per transaction, joined to a property's name only on an issue.
-  const at = `transactions.${index}`
+/** `at`: `transactions.<index>`, built once per transaction by `arrayOf`, joined to a property's name only on an issue. */
+function transactionOf(value: unknown, at: string, issues: Issues): CheckedTransaction | undefined {
+  if (!isObject(value)) return issues.add(at, '', 'invalid_type')
   const resourceId = value.resourceId
   if (resourceId !== undefined && resourceId !== null && typeof resourceId !== 'string') {
     issues.add(at, 'resourceId', 'invalid_type')
@@ -109,17 +109,8 @@ const TRANSACTIONS_LINKS = ['parent-list', 'balances', 'next', 'prev', 'previous
 export function checkTransactions(
   value: unknown,
 ): { ok: true; value: CheckedTransactions } | { ok: false; issues: readonly string[] } {
-  if (!isObject(value)) return { ok: false, issues: ['(root): invalid_type'] }
+  if (!isObject(value)) return ROOT_REFUSED
   const issues = new Issues()
-  const transactions: CheckedTransaction[] = []
-  if (Array.isArray(value.transactions)) {
-    const list: readonly unknown[] = value.transactions
-    for (let i = 0; i < list.length; i++) {
-      const transaction = transactionOf(list, i, issues)
-      if (transaction !== undefined) transactions.push(transaction)
-    }
-  } else {
-    issues.add('', 'transactions', 'invalid_type')
-  }
+  const transactions = arrayOf(value, '', 'transactions', issues, transactionOf)
   return outcome(issues, { transactions, _links: answerLinks(value, TRANSACTIONS_LINKS, issues) })
 }
