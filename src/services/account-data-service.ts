@@ -6,6 +6,7 @@
 import type { Caller } from '../auth/caller.js'
 import { madeFrom } from '../cache/content-source.js'
 import type { Clock } from '../clock.js'
+import type { CheckedStatement } from '../stet/checked-statements.js'
 import type { StetClient } from '../stet/stet-client.js'
 import type { AccountJournal } from './account-journal.js'
 import { encodeAccountId } from './account-id.js'
@@ -35,6 +36,11 @@ type Grant = keyof AccountRecord['grants']
 
 export class AccountDataService {
   readonly #deps: AccountDataServiceDeps
+  /**
+   * Each statement mapped once: the STET client hands out the same statement for an identical answer
+   * (checked-statements.ts), and its records live as long as it does. toTransaction is pure, and records are read-only.
+   */
+  readonly #mapped = new WeakMap<CheckedStatement, TransactionRecord[]>()
 
   constructor(deps: AccountDataServiceDeps) {
     this.#deps = deps
@@ -98,9 +104,8 @@ export class AccountDataService {
       async (access) => {
         const now = this.#deps.clock()
         const dateFrom = transactionWindowDateFrom(now)
-        const answer = await this.#deps.stet.getTransactions(ref(caller, account), resourceId, { dateFrom }, access)
-        // toTransaction is pure: the bank's text stands for the records when the cache digests them.
-        const records = madeFrom(answer.transactions.map(toTransaction), answer.answerText)
+        const statement = await this.#deps.stet.getTransactions(ref(caller, account), resourceId, { dateFrom }, access)
+        const records = this.#recordsOf(statement)
         await this.#deps.journal.record(
           { bank: account.bank, psu: caller.psuId, iban: account.iban },
           records,
@@ -110,6 +115,15 @@ export class AccountDataService {
       },
       options,
     )
+  }
+
+  #recordsOf(statement: CheckedStatement): TransactionRecord[] {
+    const known = this.#mapped.get(statement)
+    if (known !== undefined) return known
+    // toTransaction is pure: the bank's text (its digest) stands for the records when the cache digests them.
+    const records = madeFrom(statement.transactions.map(toTransaction), statement.digest)
+    this.#mapped.set(statement, records)
+    return records
   }
 
   /**

@@ -21,12 +21,13 @@ import { bpceCodeOf, checkBody, isInvalidTokenAnswer, isLimitAnswer, toBankError
 import { createBankDispatcher, hasNeverLeft, joinPath, networkErrorCode, readBodyText } from './bank-transport.js'
 import { computeDigest, signRequest } from './http-signature.js'
 import { psuHeaders } from './psu-headers.js'
+import type { CheckedStatement } from './checked-statements.js'
+import { CheckedStatements, EMPTY_STATEMENT } from './checked-statements.js'
 import type {
   CheckedAccounts,
   CheckedBalances,
   CheckedIdentity,
   CheckedOverdrafts,
-  CheckedTransaction,
   CheckedTransactionDetails,
 } from './stet-schemas.js'
 import { halTransactionDetailsSchema } from './stet-schemas.js'
@@ -59,7 +60,11 @@ export interface StetClientOptions {
   maxConnectionsPerOrigin: number
   /** What an operator should check when the bank rejects our signature (a BANK_CREDENTIALS_REJECTED error names it). */
   signatureSetting?: string
+  /** The bound of the transactions answers kept checked (checked-statements.ts), estimated bytes; 0: none. Default 16 MiB. */
+  statementMemoBytes?: number
 }
+
+const DEFAULT_STATEMENT_MEMO_BYTES = 16 * 1024 * 1024
 
 export interface StetClientDeps {
   tokens: TokenSource
@@ -126,10 +131,12 @@ export class StetClient {
   readonly #dispatcher: Dispatcher
   readonly #ownsDispatcher: boolean
   readonly #bases = new Map<string, { readonly origin: string; readonly pathname: string }>()
+  readonly #statements: CheckedStatements
 
   constructor(options: StetClientOptions, deps: StetClientDeps) {
     if (options.keyId === '') throw new TypeError('keyId must be a non-empty string')
     this.#options = options
+    this.#statements = new CheckedStatements(options.statementMemoBytes ?? DEFAULT_STATEMENT_MEMO_BYTES)
     this.#tokens = deps.tokens
     this.#clock = deps.clock
     this.#ownsDispatcher = deps.dispatcher === undefined
@@ -158,16 +165,16 @@ export class StetClient {
 
   /**
    * `GET …/transactions`, 204 → no transactions. The `next` link is NOT followed: the bank has no pagination (at most
-   * 500 operations, bank page "Limits") and each page would be one more counted call. `answerText` is what the bank
-   * answered (`''` for a 204): the services digest it to tell an unchanged statement from a new one, a fifth of the
-   * cost of digesting the mapped records.
+   * 500 operations, bank page "Limits") and each page would be one more counted call. The statement carries a digest
+   * of what the bank answered (`''` for a 204), which tells an unchanged statement from a new one; an answer identical
+   * to one already checked is the same statement object (checked-statements.ts): shared, never to be mutated.
    */
   getTransactions(
     ref: ConnectionRef,
     accountResourceId: string,
     range: TransactionRange,
     access: BankAccess,
-  ): Promise<{ transactions: CheckedTransaction[]; answerText: string }> {
+  ): Promise<CheckedStatement> {
     const params: string[] = []
     if (range.dateFrom !== undefined) params.push(`dateFrom=${encodeQueryValue(range.dateFrom)}`)
     if (range.dateTo !== undefined) params.push(`dateTo=${encodeQueryValue(range.dateTo)}`)
@@ -178,12 +185,9 @@ export class StetClient {
       ...(params.length === 0 ? {} : { query: params.join('&') }),
     }
     return this.#call(ref, access, request, (answer) => {
-      if (answer.status === 204) return { transactions: [], answerText: '' }
+      if (answer.status === 204) return EMPTY_STATEMENT
       if (answer.status !== 200) return undefined
-      return {
-        transactions: checkBody('transactions', answer, checkTransactions).transactions,
-        answerText: answer.text,
-      }
+      return this.#statements.of(answer.text, () => checkBody('transactions', answer, checkTransactions).transactions)
     })
   }
 

@@ -80,14 +80,14 @@ describe('FreshnessCache: identical answers within the window are not rewritten'
     expect(await c.get('k')).toEqual({ value: balances, fetchedAt: 1_001_000, psuPresent: true })
   })
 
-  it('tells values apart by the text they were made from, when they name one (content-source.ts)', async () => {
+  it('tells values apart by the digest of what they were made from, when they name one (content-source.ts)', async () => {
     const c = cache(30_000)
-    const answer = '{"balances":[{"balanceType":"CLBD"}]}'
+    const answer = 'digest-of-one-answer'
     await c.set('k', { value: madeFrom(structuredClone(balances), answer), fetchedAt: 1_000_000, psuPresent: true })
-    // The same text again: the same records, not rewritten.
+    // The same source again: the same records, not rewritten.
     await c.set('k', { value: madeFrom(structuredClone(balances), answer), fetchedAt: 1_001_000, psuPresent: true })
     expect(writes).toHaveLength(1)
-    // Another text is written, even when its records happen to be equal (the safe side: one more write).
+    // Another source is written, even when its records happen to be equal (the safe side: one more write).
     await c.set('k', {
       value: madeFrom(structuredClone(balances), `${answer} `),
       fetchedAt: 1_002_000,

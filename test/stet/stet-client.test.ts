@@ -136,7 +136,7 @@ describe('request building', () => {
   it('percent-encodes the dates (+ → %2B), signs the query as sent, and returns no transactions on 204', async () => {
     await setup(() => ({ status: 204 }))
     const range = { dateFrom: '2025-10-01T00:00:00.000+02:00', dateTo: '2025-11-25T00:00:00.000+01:00' }
-    expect(await harness.client.getTransactions(REF, 'acc 1', range, PSU)).toEqual({ transactions: [], answerText: '' })
+    expect(await harness.client.getTransactions(REF, 'acc 1', range, PSU)).toEqual({ transactions: [], digest: '' })
     const [request] = bank.resourceRequests()
     expect(request?.url).toBe(
       '/stet/psd2/v1.6.2/accounts/acc%201/transactions?dateFrom=2025-10-01T00:00:00.000%2B02:00&dateTo=2025-11-25T00:00:00.000%2B01:00',
