@@ -6,8 +6,11 @@
  * statement once: account-data-service.ts) no mapping, and what it would have built does not live on through the
  * operation for V8 to promote and mark (bench/RESULTS.md, ninth pass).
  *
- * The values are shared by every read that finds them and must never be mutated (nothing does: the mapping copies).
- * The bound is in estimated bytes; insertion order is eviction order, and a hit writes nothing.
+ * The values are shared by every read that finds them and must never be mutated (nothing does: the mapping builds new
+ * records, sharing only strings and arrays nobody writes to). They are found by the text alone, whoever's answer it
+ * was: two answers with the same bytes hold the same data, so nothing can pass from one PSU's read to another's that
+ * the bank did not send to both. The bound is in estimated bytes; insertion order is eviction order, and a hit writes
+ * nothing.
  */
 import { createHash } from 'node:crypto'
 import type { CheckedTransaction } from './stet-schemas.js'
@@ -45,7 +48,7 @@ export class CheckedStatements {
     return this.#byDigest.size
   }
 
-  /** The statement of `text`: the one already checked from an identical text, else `check(text)`'s (which may throw). */
+  /** The statement of `text`: the one already checked from an identical text, else what `check` makes of it (it may throw). */
   of(text: string, check: () => readonly CheckedTransaction[]): CheckedStatement {
     const digest = createHash('sha256').update(text).digest('base64')
     const known = this.#byDigest.get(digest)
