@@ -16,6 +16,7 @@
  * services copy when they filter or page).
  */
 
+import { ByteBoundedMap } from '../byte-bounded-map.js'
 import { jsonLengthOfCacheText } from './cache-codec.js'
 
 export interface DecodedEntriesOptions {
@@ -32,17 +33,14 @@ function bytesOf(text: string): number {
 }
 
 export class DecodedEntries {
-  readonly #maxBytes: number
-  /** Insertion order is eviction order: a hit writes nothing (no reordering on a read path). */
-  readonly #byText = new Map<string, unknown>()
-  #bytes = 0
+  readonly #byText: ByteBoundedMap<string, unknown>
 
   constructor(options: DecodedEntriesOptions) {
-    this.#maxBytes = options.maxBytes
+    this.#byText = new ByteBoundedMap(options.maxBytes)
   }
 
   get bytes(): number {
-    return this.#bytes
+    return this.#byText.bytes
   }
 
   get size(): number {
@@ -54,26 +52,11 @@ export class DecodedEntries {
     const known = this.#byText.get(text)
     if (known !== undefined) return known
     const value = decode(text)
-    const bytes = bytesOf(text)
-    if (value === undefined || bytes > this.#maxBytes / 4) return value
-    while (this.#bytes + bytes > this.#maxBytes) this.#evictOldest()
-    this.#byText.set(text, value)
-    this.#bytes += bytes
+    if (value !== undefined) this.#byText.set(text, value, bytesOf(text))
     return value
   }
 
   clear(): void {
     this.#byText.clear()
-    this.#bytes = 0
-  }
-
-  #evictOldest(): void {
-    const oldest = this.#byText.keys().next()
-    if (oldest.done === true) {
-      this.#bytes = 0
-      return
-    }
-    this.#byText.delete(oldest.value)
-    this.#bytes -= bytesOf(oldest.value)
   }
 }

@@ -9,10 +9,10 @@
  * The values are shared by every read that finds them and must never be mutated (nothing does: the mapping builds new
  * records, sharing only strings and arrays nobody writes to). They are found by the text alone, whoever's answer it
  * was: two answers with the same bytes hold the same data, so nothing can pass from one PSU's read to another's that
- * the bank did not send to both. The bound is in estimated bytes; insertion order is eviction order, and a hit writes
- * nothing.
+ * the bank did not send to both. The bound is in estimated bytes (byte-bounded-map.ts: a hit writes nothing).
  */
 import { createHash } from 'node:crypto'
+import { ByteBoundedMap } from '../byte-bounded-map.js'
 import type { CheckedTransaction } from './stet-schemas.js'
 
 export interface CheckedStatement {
@@ -31,17 +31,15 @@ export const EMPTY_STATEMENT: CheckedStatement = Object.freeze({ transactions: O
 const BYTES_PER_CHARACTER = 2
 
 export class CheckedStatements {
-  readonly #maxBytes: number
-  readonly #byDigest = new Map<string, { readonly statement: CheckedStatement; readonly bytes: number }>()
-  #bytes = 0
+  readonly #byDigest: ByteBoundedMap<string, CheckedStatement>
 
   /** `maxBytes` 0 turns the memo off (every answer is parsed and checked). */
   constructor(maxBytes: number) {
-    this.#maxBytes = maxBytes
+    this.#byDigest = new ByteBoundedMap(maxBytes)
   }
 
   get bytes(): number {
-    return this.#bytes
+    return this.#byDigest.bytes
   }
 
   get size(): number {
@@ -52,23 +50,9 @@ export class CheckedStatements {
   of(text: string, check: () => readonly CheckedTransaction[]): CheckedStatement {
     const digest = createHash('sha256').update(text).digest('base64')
     const known = this.#byDigest.get(digest)
-    if (known !== undefined) return known.statement
+    if (known !== undefined) return known
     const statement: CheckedStatement = { transactions: check(), digest }
-    const bytes = text.length * BYTES_PER_CHARACTER
-    if (bytes > this.#maxBytes / 4) return statement
-    while (this.#bytes + bytes > this.#maxBytes) this.#evictOldest()
-    this.#byDigest.set(digest, { statement, bytes })
-    this.#bytes += bytes
+    this.#byDigest.set(digest, statement, text.length * BYTES_PER_CHARACTER)
     return statement
-  }
-
-  #evictOldest(): void {
-    const oldest = this.#byDigest.entries().next()
-    if (oldest.done === true) {
-      this.#bytes = 0
-      return
-    }
-    this.#byDigest.delete(oldest.value[0])
-    this.#bytes -= oldest.value[1].bytes
   }
 }

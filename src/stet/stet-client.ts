@@ -60,11 +60,10 @@ export interface StetClientOptions {
   maxConnectionsPerOrigin: number
   /** What an operator should check when the bank rejects our signature (a BANK_CREDENTIALS_REJECTED error names it). */
   signatureSetting?: string
-  /** The bound of the transactions answers kept checked (checked-statements.ts), estimated bytes; 0: none. Default 16 MiB. */
-  statementMemoBytes?: number
 }
 
-const DEFAULT_STATEMENT_MEMO_BYTES = 16 * 1024 * 1024
+/** The bound of the transactions answers kept checked (checked-statements.ts), in estimated bytes. */
+const STATEMENT_MEMO_BYTES = 16 * 1024 * 1024
 
 export interface StetClientDeps {
   tokens: TokenSource
@@ -136,7 +135,7 @@ export class StetClient {
   constructor(options: StetClientOptions, deps: StetClientDeps) {
     if (options.keyId === '') throw new TypeError('keyId must be a non-empty string')
     this.#options = options
-    this.#statements = new CheckedStatements(options.statementMemoBytes ?? DEFAULT_STATEMENT_MEMO_BYTES)
+    this.#statements = new CheckedStatements(STATEMENT_MEMO_BYTES)
     this.#tokens = deps.tokens
     this.#clock = deps.clock
     this.#ownsDispatcher = deps.dispatcher === undefined

@@ -90,6 +90,12 @@ const SEEDS: { file: string; code: string; rule: string; says: string }[] = [
     rule: 'no-restricted-imports',
     says: 'may not import auth/',
   },
+  {
+    file: 'src/byte-bounded-map.ts',
+    code: "export type { CheckedStatement as Seeded } from './stet/checked-statements.js'\n",
+    rule: 'no-restricted-imports',
+    says: 'may not import stet/',
+  },
   // audit/ sits beside the ledger: services/ and stores/ use it, never the other way.
   {
     file: 'src/audit/audit-days.ts',
