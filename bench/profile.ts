@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { issueDevToken, loadOrCreateDevSigningKey } from '../src/auth/dev-token.js'
+import { GATEWAY_NODE_FLAGS } from '../src/observability/heap-growth.js'
 import { loadOrCreateDevPki } from '../src/pki/dev-pki.js'
 import { closedLoop, type RequestSpec } from './load.js'
 import { peakRssMb, resetPeakRss, rssSplitMb, threadTicks, type ThreadCpu } from './proc-stats.js'
@@ -95,6 +96,8 @@ const server = spawnChild(
       ? []
       : [`--cpu-prof-interval=${process.env.BENCH_PROF_INTERVAL_US}`]),
     ...(heapSnapshot ? ['--heapsnapshot-signal=SIGUSR1', `--diagnostic-dir=${snapshotDir}`] : []),
+    // The gateway as `npm start` runs it.
+    ...(script === 'serve-gateway.js' ? GATEWAY_NODE_FLAGS : []),
     // BENCH_NODE_FLAGS: more flags for the server under test (`--trace-gc`, a V8 setting to try), space-separated.
     ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== ''),
     path.join(here, script),

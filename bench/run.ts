@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url'
 import { createClient } from 'redis'
 import { request } from 'undici'
 import { issueDevToken, loadOrCreateDevSigningKey } from '../src/auth/dev-token.js'
+import { GATEWAY_NODE_FLAGS } from '../src/observability/heap-growth.js'
 import { loadOrCreateDevPki } from '../src/pki/dev-pki.js'
 import type { SandboxStats } from '../src/sandbox/sandbox-bank.js'
 import { renderChart } from './chart.js'
@@ -276,7 +277,9 @@ async function benchLatency(latencyMs: number, work: string, pkiDir: string): Pr
   const starts: [VariantId, Child][] = []
   for (const variant of variantsRun) {
     const script = path.join(here, scriptOf[serverKindOf(variant)])
-    starts.push([variant, spawnChild(variant, [script], await envOf(variant), SERVER_CORE)])
+    // The gateway as `npm start` runs it (its V8 flags); the baselines as plain `node`.
+    const flags = serverKindOf(variant) === 'gateway' ? GATEWAY_NODE_FLAGS : []
+    starts.push([variant, spawnChild(variant, [...flags, script], await envOf(variant), SERVER_CORE)])
   }
   for (const [variant, child] of starts) {
     servers.set(variant, { variant, child, url: await waitReady(child), tokens: new Map() })

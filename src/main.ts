@@ -5,7 +5,7 @@
  */
 import { ConfigInvalidError, loadConfig } from './config/config.js'
 import { PortUnavailableError } from './http/http-listener.js'
-import { boundHeapGrowth } from './observability/heap-growth.js'
+import { boundHeapGrowth, GATEWAY_NODE_FLAGS } from './observability/heap-growth.js'
 import { createLogger } from './observability/logger.js'
 import { startGateway, type Gateway } from './server.js'
 
@@ -25,6 +25,12 @@ try {
 }
 boundHeapGrowth(config.runtime.heapGrowingPercent)
 const logger = createLogger(config.logLevel)
+const missingFlags = GATEWAY_NODE_FLAGS.filter((flag) => !process.execArgv.includes(flag))
+if (missingFlags.length > 0)
+  logger.warn(
+    { missingFlags },
+    'started without the Node flags npm start gives (README "Performance"): cold reads cost more CPU',
+  )
 let gateway: Gateway
 try {
   gateway = await startGateway(config, { logger })

@@ -11,6 +11,19 @@
  */
 import { setFlagsFromString } from 'node:v8'
 
+/**
+ * Flags V8 takes only on the command line (not from NODE_OPTIONS, and too late from `v8.setFlagsFromString`: the
+ * heap sets up its memory reducer at start). `npm start`, the Dockerfile's CMD and the bench start the gateway with
+ * them (test/observability/heap-growth.test.ts).
+ *
+ * `--no-memory-reducer`: V8 shrinks the heap of a process that stops allocating for a while ("Mark-Compact (reduce)",
+ * committed 78 → 34 MB while the bench's gateway waited between cells), and with its growth bounded (below) the
+ * gateway climbs back in 30 % steps, one major collection each, when the next burst comes. The cold aliased query cost
+ * 1.65–1.71 × the hand-written aggregator's CPU at saturation with the reducer, 1.22–1.27 × without, at the same peak
+ * RSS (bench/RESULTS.md, tenth pass). What a burst made V8 commit stays committed until the next, within the bound.
+ */
+export const GATEWAY_NODE_FLAGS: readonly string[] = ['--no-memory-reducer']
+
 /** `percent` 0 keeps V8's own factor. */
 export function boundHeapGrowth(percent: number): void {
   if (percent > 0) setFlagsFromString(`--heap-growing-percent=${Math.round(percent)}`)

@@ -40,7 +40,7 @@ beforeAll(async () => {
     expect.stringMatching(/^RUN npm ci --omit=dev --no-audit --no-fund && /),
   ])
   expect(stage).toContain('ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000 DATA_DIR=/data')
-  expect(stage).toContain('CMD ["node", "dist/main.js"]')
+  expect(stage).toContain('CMD ["node", "--no-memory-reducer", "dist/main.js"]')
   folder = await mkdtemp(path.join(tmpdir(), 'stetgw-runtime-'))
   for (const file of ['package.json', 'package-lock.json']) await cp(path.join(root, file), path.join(folder, file))
   await cp(path.join(root, 'dist'), path.join(folder, 'dist'), { recursive: true })

@@ -4,6 +4,7 @@
  * stays nearer the live size than with V8's own growth factor. The child imports the built module (pretest builds).
  */
 import { execFile } from 'node:child_process'
+import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { promisify } from 'node:util'
@@ -43,4 +44,24 @@ describe('boundHeapGrowth', () => {
     expect(bounded).toBeGreaterThan(46)
     expect(bounded).toBeLessThan(own * 0.85)
   }, 60_000)
+})
+
+describe('GATEWAY_NODE_FLAGS', () => {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+
+  it('are what npm start and the Dockerfile start the gateway with', async () => {
+    const { GATEWAY_NODE_FLAGS } = await import('../../src/observability/heap-growth.js')
+    const pkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }
+    expect(pkg.scripts.start).toBe(['node', ...GATEWAY_NODE_FLAGS, 'dist/main.js'].join(' '))
+    const dockerfile = await readFile(path.join(root, 'Dockerfile'), 'utf8')
+    const argv = ['node', ...GATEWAY_NODE_FLAGS, 'dist/main.js'].map((part) => JSON.stringify(part))
+    expect(dockerfile).toContain(`CMD [${argv.join(', ')}]`)
+  })
+
+  it('are flags this Node accepts (an upgrade that drops one fails here, not at start)', async () => {
+    const { GATEWAY_NODE_FLAGS } = await import('../../src/observability/heap-growth.js')
+    const { stdout } = await run(process.execPath, [...GATEWAY_NODE_FLAGS, '-p', 'process.execArgv.join(" ")'])
+    // An unknown flag: node exits 9 and `run` rejects. A known one is in execArgv, ahead of `-p` and its script.
+    expect(stdout.trim().split(' ').slice(0, GATEWAY_NODE_FLAGS.length)).toEqual([...GATEWAY_NODE_FLAGS])
+  })
 })

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createServer, Socket } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { GATEWAY_NODE_FLAGS } from '../../src/observability/heap-growth.js'
 
 const root = new URL('../../', import.meta.url).pathname
 
@@ -22,12 +23,12 @@ export interface GatewayProcess {
   crash(): Promise<void>
 }
 
-/** `node dist/main.js` (what `npm start` runs) with the given environment; resolves once it prints its URL. */
+/** `node --no-memory-reducer dist/main.js` (what `npm start` runs) with the given environment; resolves once it prints its URL. */
 export async function spawnGateway(
   env: Record<string, string>,
   options: { cwd?: string } = {},
 ): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, ['dist/main.js'], {
+  const child = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, 'dist/main.js'], {
     cwd: options.cwd ?? root,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', REFRESH_SCHEDULE: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
