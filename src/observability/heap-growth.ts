@@ -12,9 +12,9 @@
 import { setFlagsFromString } from 'node:v8'
 
 /**
- * Flags V8 takes only on the command line (not from NODE_OPTIONS, and too late from `v8.setFlagsFromString`: the
- * heap sets up its memory reducer at start). `npm start`, the Dockerfile's CMD and the bench start the gateway with
- * them (test/observability/heap-growth.test.ts).
+ * Flags that work only on the command line: Node refuses them in NODE_OPTIONS, and `v8.setFlagsFromString` at start
+ * was measured to change nothing (the reducing collections still ran: bench/RESULTS.md, tenth pass). `npm start`, the
+ * Dockerfile's CMD and the bench start the gateway with them (test/observability/heap-growth.test.ts).
  *
  * `--no-memory-reducer`: V8 shrinks the heap of a process that stops allocating for a while ("Mark-Compact (reduce)",
  * committed 78 → 34 MB while the bench's gateway waited between cells), and with its growth bounded (below) the
